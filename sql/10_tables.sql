@@ -1,0 +1,369 @@
+-- ============================================================================
+-- 10  Tables, constraints and indexes              (requires: supabase_compat)
+-- ============================================================================
+-- The ten tables of the spec, column for column, plus what the spec implies
+-- but does not say: CHECK constraints for every enumerated or bounded value,
+-- counters that can never go negative, length limits that stop abuse, and
+-- the foreign keys' ON DELETE behaviour (deleting an auth.users row removes
+-- the profile and everything hanging off it; deleting a creation removes its
+-- likes and comments).
+--
+-- Where the spec names an index on a column that is also the leading column
+-- of a more useful composite index (the keyset orderings used by the feed
+-- and the notification list), the spec's name is kept for the composite one
+-- so there is one index, not two.
+--
+-- Internal helpers live in the `arcanea` schema, which PostgREST does not
+-- expose.
+-- ============================================================================
+
+CREATE SCHEMA IF NOT EXISTS arcanea;
+COMMENT ON SCHEMA arcanea IS
+    'Arcanea internals: helpers, counters, configuration. Not exposed through PostgREST.';
+
+-- ARC-000123: six digits at least, more once a million users have signed up.
+CREATE SEQUENCE arcanea.arcanean_id_seq AS bigint START 1;
+
+-- ---------------------------------------------------------------------------
+-- 1. profiles: one per auth.users row, created by the handle_new_user trigger
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.profiles (
+    id                      uuid PRIMARY KEY REFERENCES auth.users (id) ON DELETE CASCADE,
+    username                text NOT NULL
+        CONSTRAINT profiles_username_format CHECK (username ~ '^[a-z0-9_]{3,30}$'),
+    display_name            text
+        CONSTRAINT profiles_display_name_length CHECK (char_length(display_name) <= 100),
+    avatar_url              text
+        CONSTRAINT profiles_avatar_url_length CHECK (char_length(avatar_url) <= 2048),
+    bio                     text
+        CONSTRAINT profiles_bio_length CHECK (char_length(bio) <= 500),
+    arcanean_id             text NOT NULL
+        DEFAULT 'ARC-' || lpad(nextval('arcanea.arcanean_id_seq')::text, 6, '0')
+        CONSTRAINT profiles_arcanean_id_format CHECK (arcanean_id ~ '^ARC-[0-9]{6,}$'),
+    tier                    text NOT NULL DEFAULT 'explorer'
+        CONSTRAINT profiles_tier_check CHECK (tier IN ('explorer', 'creator', 'realm_builder')),
+    subscription_status     text
+        CONSTRAINT profiles_subscription_status_check
+        CHECK (subscription_status IN ('active', 'trialing', 'past_due', 'canceled', 'paused')),
+    stripe_customer_id      text,
+    stripe_subscription_id  text,
+    preferences             jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT profiles_preferences_object CHECK (jsonb_typeof(preferences) = 'object'),
+    onboarding_completed    boolean NOT NULL DEFAULT false,
+    onboarding_step         integer NOT NULL DEFAULT 0
+        CONSTRAINT profiles_onboarding_step_range CHECK (onboarding_step BETWEEN 0 AND 100),
+    creation_count          integer NOT NULL DEFAULT 0
+        CONSTRAINT profiles_creation_count_nonnegative CHECK (creation_count >= 0),
+    follower_count          integer NOT NULL DEFAULT 0
+        CONSTRAINT profiles_follower_count_nonnegative CHECK (follower_count >= 0),
+    following_count         integer NOT NULL DEFAULT 0
+        CONSTRAINT profiles_following_count_nonnegative CHECK (following_count >= 0),
+    is_active               boolean NOT NULL DEFAULT true,
+    is_verified             boolean NOT NULL DEFAULT false,
+    created_at              timestamptz NOT NULL DEFAULT now(),
+    updated_at              timestamptz NOT NULL DEFAULT now(),
+    last_active_at          timestamptz
+);
+-- The spec's two lookup indexes double as the uniqueness guarantees.
+CREATE UNIQUE INDEX idx_profiles_username    ON public.profiles (username);
+CREATE UNIQUE INDEX idx_profiles_arcanean_id ON public.profiles (arcanean_id);
+CREATE INDEX idx_profiles_tier       ON public.profiles (tier);
+CREATE INDEX idx_profiles_created_at ON public.profiles (created_at DESC);
+
+-- ---------------------------------------------------------------------------
+-- 2. luminors: the AI companions; written only by operators
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.luminors (
+    id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    name                text NOT NULL
+        CONSTRAINT luminors_name_length CHECK (char_length(name) BETWEEN 1 AND 100),
+    slug                text NOT NULL
+        CONSTRAINT luminors_slug_format CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND char_length(slug) <= 60),
+    title               text
+        CONSTRAINT luminors_title_length CHECK (char_length(title) <= 200),
+    specialty           text
+        CONSTRAINT luminors_specialty_length CHECK (char_length(specialty) <= 200),
+    color               text NOT NULL DEFAULT '#4444FF'
+        CONSTRAINT luminors_color_hex CHECK (color ~ '^#[0-9A-Fa-f]{6}$'),
+    avatar_url          text,
+    icon                text,
+    personality         jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT luminors_personality_object CHECK (jsonb_typeof(personality) = 'object'),
+    system_prompt       text
+        CONSTRAINT luminors_system_prompt_length CHECK (char_length(system_prompt) <= 32000),
+    greeting_message    text
+        CONSTRAINT luminors_greeting_length CHECK (char_length(greeting_message) <= 4000),
+    expertise           text[] NOT NULL DEFAULT '{}',
+    ai_tools            text[] NOT NULL DEFAULT '{}',
+    is_active           boolean NOT NULL DEFAULT true,
+    is_public           boolean NOT NULL DEFAULT true,
+    interaction_count   integer NOT NULL DEFAULT 0
+        CONSTRAINT luminors_interaction_count_nonnegative CHECK (interaction_count >= 0),
+    user_count          integer NOT NULL DEFAULT 0
+        CONSTRAINT luminors_user_count_nonnegative CHECK (user_count >= 0),
+    -- NULL until the first rated message.  rating_count and rating_sum are
+    -- kept beside it so the average moves exactly, without a rescan.
+    average_rating      numeric(3, 2)
+        CONSTRAINT luminors_average_rating_range CHECK (average_rating BETWEEN 1 AND 5),
+    rating_count        integer NOT NULL DEFAULT 0
+        CONSTRAINT luminors_rating_count_nonnegative CHECK (rating_count >= 0),
+    rating_sum          bigint NOT NULL DEFAULT 0
+        CONSTRAINT luminors_rating_sum_nonnegative CHECK (rating_sum >= 0),
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX idx_luminors_slug ON public.luminors (slug);
+CREATE INDEX idx_luminors_active      ON public.luminors (is_active, is_public);
+
+-- ---------------------------------------------------------------------------
+-- 3. luminor_conversations: chat sessions between a user and a Luminor
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.luminor_conversations (
+    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id         uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    luminor_id      uuid NOT NULL REFERENCES public.luminors (id) ON DELETE CASCADE,
+    title           text
+        CONSTRAINT luminor_conversations_title_length CHECK (char_length(title) <= 200),
+    session_id      text
+        CONSTRAINT luminor_conversations_session_id_length CHECK (char_length(session_id) <= 200),
+    context         jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT luminor_conversations_context_object CHECK (jsonb_typeof(context) = 'object'),
+    is_active       boolean NOT NULL DEFAULT true,
+    is_archived     boolean NOT NULL DEFAULT false,
+    message_count   integer NOT NULL DEFAULT 0
+        CONSTRAINT luminor_conversations_message_count_nonnegative CHECK (message_count >= 0),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    last_message_at timestamptz
+);
+CREATE INDEX idx_conversations_user_id    ON public.luminor_conversations (user_id);
+CREATE INDEX idx_conversations_luminor_id ON public.luminor_conversations (luminor_id);
+CREATE INDEX idx_conversations_session    ON public.luminor_conversations (session_id);
+CREATE INDEX idx_conversations_active     ON public.luminor_conversations (user_id, is_active);
+-- One live conversation per (user, Luminor, session): what makes concurrent
+-- get_or_create_conversation calls converge on a single row.  A NULL session
+-- is one session of its own (NULLS NOT DISTINCT, PostgreSQL 15).
+CREATE UNIQUE INDEX idx_conversations_live_session
+    ON public.luminor_conversations (user_id, luminor_id, session_id) NULLS NOT DISTINCT
+    WHERE is_active AND NOT is_archived;
+
+-- ---------------------------------------------------------------------------
+-- 4. luminor_messages: the chat history
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.luminor_messages (
+    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    conversation_id uuid NOT NULL REFERENCES public.luminor_conversations (id) ON DELETE CASCADE,
+    user_id         uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    role            text NOT NULL
+        CONSTRAINT luminor_messages_role_check CHECK (role IN ('user', 'assistant', 'system')),
+    content         text NOT NULL
+        CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000),
+    model           text
+        CONSTRAINT luminor_messages_model_length CHECK (char_length(model) <= 200),
+    tokens          integer
+        CONSTRAINT luminor_messages_tokens_nonnegative CHECK (tokens >= 0),
+    cost            numeric(12, 6)
+        CONSTRAINT luminor_messages_cost_nonnegative CHECK (cost >= 0),
+    user_rating     integer
+        CONSTRAINT luminor_messages_user_rating_range CHECK (user_rating BETWEEN 1 AND 5),
+    was_helpful     boolean,
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+-- Newest-first within a conversation is the only way messages are read.
+CREATE INDEX idx_messages_conversation_id ON public.luminor_messages (conversation_id, created_at DESC, id DESC);
+CREATE INDEX idx_messages_created_at      ON public.luminor_messages (created_at DESC);
+CREATE INDEX idx_messages_user_id         ON public.luminor_messages (user_id);
+
+-- ---------------------------------------------------------------------------
+-- 5. luminor_relationships: the bond between a user and a Luminor
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.luminor_relationships (
+    id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id             uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    luminor_id          uuid NOT NULL REFERENCES public.luminors (id) ON DELETE CASCADE,
+    bond_level          integer NOT NULL DEFAULT 1
+        CONSTRAINT luminor_relationships_bond_level_range CHECK (bond_level BETWEEN 1 AND 10),
+    -- XP inside the current level (the remainder carries over on level-up).
+    bond_xp             integer NOT NULL DEFAULT 0
+        CONSTRAINT luminor_relationships_bond_xp_nonnegative CHECK (bond_xp >= 0),
+    total_interactions  integer NOT NULL DEFAULT 0
+        CONSTRAINT luminor_relationships_total_interactions_nonnegative CHECK (total_interactions >= 0),
+    personality_match   jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT luminor_relationships_personality_match_object CHECK (jsonb_typeof(personality_match) = 'object'),
+    user_preferences    jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT luminor_relationships_user_preferences_object CHECK (jsonb_typeof(user_preferences) = 'object'),
+    key_memories        jsonb NOT NULL DEFAULT '[]'
+        CONSTRAINT luminor_relationships_key_memories_array
+        CHECK (jsonb_typeof(key_memories) = 'array' AND jsonb_array_length(key_memories) <= 100),
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now(),
+    last_interaction_at timestamptz
+);
+CREATE UNIQUE INDEX idx_relationships_user_luminor ON public.luminor_relationships (user_id, luminor_id);
+CREATE INDEX idx_relationships_bond_level          ON public.luminor_relationships (bond_level DESC);
+CREATE INDEX idx_relationships_luminor_id          ON public.luminor_relationships (luminor_id);
+
+-- ---------------------------------------------------------------------------
+-- 6. creations: what users make
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.creations (
+    id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id             uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    title               text NOT NULL
+        CONSTRAINT creations_title_length CHECK (char_length(btrim(title)) BETWEEN 1 AND 200),
+    description         text
+        CONSTRAINT creations_description_length CHECK (char_length(description) <= 5000),
+    type                text NOT NULL
+        CONSTRAINT creations_type_check CHECK (type IN ('image', 'music', 'video', 'text', 'multimodal')),
+    file_url            text
+        CONSTRAINT creations_file_url_length CHECK (char_length(file_url) <= 2048),
+    thumbnail_url       text
+        CONSTRAINT creations_thumbnail_url_length CHECK (char_length(thumbnail_url) <= 2048),
+    file_size           integer
+        CONSTRAINT creations_file_size_nonnegative CHECK (file_size >= 0),
+    file_format         text
+        CONSTRAINT creations_file_format_length CHECK (char_length(file_format) <= 20),
+    ai_tool             text
+        CONSTRAINT creations_ai_tool_length CHECK (char_length(ai_tool) <= 100),
+    prompt              text
+        CONSTRAINT creations_prompt_length CHECK (char_length(prompt) <= 10000),
+    model               text
+        CONSTRAINT creations_model_length CHECK (char_length(model) <= 200),
+    generation_params   jsonb NOT NULL DEFAULT '{}',
+    seed                integer,
+    metadata            jsonb NOT NULL DEFAULT '{}',
+    status              text NOT NULL DEFAULT 'draft'
+        CONSTRAINT creations_status_check CHECK (status IN ('draft', 'processing', 'published', 'archived')),
+    is_public           boolean NOT NULL DEFAULT true,
+    is_featured         boolean NOT NULL DEFAULT false,
+    is_nsfw             boolean NOT NULL DEFAULT false,
+    license             text
+        CONSTRAINT creations_license_length CHECK (char_length(license) <= 100),
+    allow_remix         boolean NOT NULL DEFAULT true,
+    allow_commercial    boolean NOT NULL DEFAULT false,
+    tags                text[] NOT NULL DEFAULT '{}'
+        CONSTRAINT creations_tags_limit CHECK (cardinality(tags) <= 30),
+    categories          text[] NOT NULL DEFAULT '{}'
+        CONSTRAINT creations_categories_limit CHECK (cardinality(categories) <= 10),
+    view_count          integer NOT NULL DEFAULT 0
+        CONSTRAINT creations_view_count_nonnegative CHECK (view_count >= 0),
+    like_count          integer NOT NULL DEFAULT 0
+        CONSTRAINT creations_like_count_nonnegative CHECK (like_count >= 0),
+    comment_count       integer NOT NULL DEFAULT 0
+        CONSTRAINT creations_comment_count_nonnegative CHECK (comment_count >= 0),
+    remix_count         integer NOT NULL DEFAULT 0
+        CONSTRAINT creations_remix_count_nonnegative CHECK (remix_count >= 0),
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now(),
+    published_at        timestamptz,
+    -- Weighted document for search: title (A), tags (B), description (C).
+    -- Kept by a trigger, because array_to_string() is not IMMUTABLE and so
+    -- cannot feed a generated column.
+    search_vector       tsvector NOT NULL DEFAULT ''::tsvector,
+    CONSTRAINT creations_published_has_date CHECK (status <> 'published' OR published_at IS NOT NULL)
+);
+CREATE INDEX idx_creations_user_id       ON public.creations (user_id);
+CREATE INDEX idx_creations_type          ON public.creations (type);
+CREATE INDEX idx_creations_status_public ON public.creations (status, is_public);
+CREATE INDEX idx_creations_created_at    ON public.creations (created_at DESC);
+CREATE INDEX idx_creations_tags          ON public.creations USING gin (tags);
+CREATE INDEX idx_creations_featured      ON public.creations (is_featured, is_public);
+-- The following feed reads each followed author's newest public creations by
+-- keyset; the discovery listing reads everyone's newest the same way.
+CREATE INDEX idx_creations_feed ON public.creations (user_id, created_at DESC, id DESC)
+    WHERE status = 'published' AND is_public;
+CREATE INDEX idx_creations_public_newest ON public.creations (created_at DESC, id DESC)
+    WHERE status = 'published' AND is_public;
+CREATE INDEX idx_creations_search ON public.creations USING gin (search_vector)
+    WHERE status = 'published' AND is_public;
+
+-- ---------------------------------------------------------------------------
+-- 7. likes
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.likes (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id     uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    creation_id uuid NOT NULL REFERENCES public.creations (id) ON DELETE CASCADE,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT likes_user_creation_key UNIQUE (user_id, creation_id)
+);
+-- (user_id, created_at) rather than user_id alone: "my likes, newest first".
+CREATE INDEX idx_likes_user_id     ON public.likes (user_id, created_at DESC);
+CREATE INDEX idx_likes_creation_id ON public.likes (creation_id);
+CREATE INDEX idx_likes_created_at  ON public.likes (created_at DESC);
+
+-- ---------------------------------------------------------------------------
+-- 8. comments (threaded through parent_comment_id)
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.comments (
+    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id           uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    creation_id       uuid NOT NULL REFERENCES public.creations (id) ON DELETE CASCADE,
+    content           text NOT NULL
+        CONSTRAINT comments_content_length CHECK (char_length(btrim(content)) BETWEEN 1 AND 5000),
+    parent_comment_id uuid,
+    is_edited         boolean NOT NULL DEFAULT false,
+    is_flagged        boolean NOT NULL DEFAULT false,
+    like_count        integer NOT NULL DEFAULT 0
+        CONSTRAINT comments_like_count_nonnegative CHECK (like_count >= 0),
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    updated_at        timestamptz NOT NULL DEFAULT now(),
+    -- A reply must sit under a comment on the same creation: the composite
+    -- key says so declaratively.  Deleting a comment removes its replies.
+    CONSTRAINT comments_id_creation_key UNIQUE (id, creation_id),
+    CONSTRAINT comments_parent_same_creation
+        FOREIGN KEY (parent_comment_id, creation_id)
+        REFERENCES public.comments (id, creation_id) ON DELETE CASCADE,
+    CONSTRAINT comments_not_own_parent CHECK (parent_comment_id IS DISTINCT FROM id)
+);
+CREATE INDEX idx_comments_user_id     ON public.comments (user_id);
+CREATE INDEX idx_comments_creation_id ON public.comments (creation_id, created_at);
+CREATE INDEX idx_comments_parent_id   ON public.comments (parent_comment_id);
+CREATE INDEX idx_comments_created_at  ON public.comments (created_at DESC);
+
+-- ---------------------------------------------------------------------------
+-- 9. follows
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.follows (
+    id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    follower_id      uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    following_id     uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    notify_creations boolean NOT NULL DEFAULT true,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT follows_pair_key UNIQUE (follower_id, following_id),
+    CONSTRAINT follows_not_self CHECK (follower_id <> following_id)
+);
+CREATE INDEX idx_follows_follower_id  ON public.follows (follower_id, created_at DESC);
+CREATE INDEX idx_follows_following_id ON public.follows (following_id, created_at DESC);
+
+-- ---------------------------------------------------------------------------
+-- 10. notifications (written by the database and the service role only)
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.notifications (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id     uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    type        text NOT NULL
+        CONSTRAINT notifications_type_check CHECK (type IN (
+            'creation_liked', 'creation_commented', 'new_follower', 'comment_reply',
+            'mention', 'system_announcement', 'bond_level_up')),
+    title       text NOT NULL
+        CONSTRAINT notifications_title_length CHECK (char_length(title) BETWEEN 1 AND 200),
+    message     text
+        CONSTRAINT notifications_message_length CHECK (char_length(message) <= 2000),
+    action_url  text
+        CONSTRAINT notifications_action_url_length CHECK (char_length(action_url) <= 2048),
+    metadata    jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT notifications_metadata_object CHECK (jsonb_typeof(metadata) = 'object'),
+    is_read     boolean NOT NULL DEFAULT false,
+    is_archived boolean NOT NULL DEFAULT false,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    read_at     timestamptz,
+    -- Identifies "the same event" (type, actor, target) so that like, unlike,
+    -- like again within a day does not notify twice.
+    group_key   text
+);
+CREATE INDEX idx_notifications_user_id    ON public.notifications (user_id, created_at DESC, id DESC);
+CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_read) WHERE is_read = false;
+CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
+CREATE INDEX idx_notifications_group      ON public.notifications (user_id, group_key, created_at DESC)
+    WHERE group_key IS NOT NULL;
