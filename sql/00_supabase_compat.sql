@@ -227,3 +227,12 @@ BEGIN
     END IF;
 END
 $compat_storage$;
+
+-- ---------------------------------------------------------------------------
+-- The extension's own internal schema.  PostgREST exposes only `public`, so
+-- nothing here is reachable over HTTP; EXECUTE is granted function by
+-- function in 90_finalize.sql.
+-- ---------------------------------------------------------------------------
+CREATE SCHEMA arcanea;
+COMMENT ON SCHEMA arcanea IS
+    'Arcanea internals: helpers, triggers, counters. Not exposed through PostgREST.';

@@ -17,10 +17,6 @@
 -- expose.
 -- ============================================================================
 
-CREATE SCHEMA IF NOT EXISTS arcanea;
-COMMENT ON SCHEMA arcanea IS
-    'Arcanea internals: helpers, counters, configuration. Not exposed through PostgREST.';
-
 -- ARC-000123: six digits at least, more once a million users have signed up.
 CREATE SEQUENCE arcanea.arcanean_id_seq AS bigint START 1;
 

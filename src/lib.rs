@@ -1,9 +1,43 @@
 //! Arcanea: a creator platform's whole backend as one PostgreSQL extension.
+//!
+//! Layout:
+//! - `sql/`: tables, counters, notifications, seeds, security, in install
+//!   order (each block placed explicitly below);
+//! - `domain`: plain Rust rules (usernames, mentions, bond levels), unit tested;
+//! - `db`: the only module that talks to SPI, with plans kept per backend;
+//! - `api`: the `#[pg_extern]` entry points, grouped by domain;
+//! - `signup`: the `handle_new_user` trigger;
+//! - `error`: the one error type and its SQLSTATEs.
 use pgrx::prelude::*;
+
+pub mod api;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod signup;
 
 ::pgrx::pg_module_magic!(name, version);
 
 extension_sql_file!("../sql/00_supabase_compat.sql", name = "supabase_compat", bootstrap);
+extension_sql_file!("../sql/10_tables.sql", name = "tables", requires = ["supabase_compat"]);
+extension_sql_file!("../sql/20_counters.sql", name = "counters", requires = ["tables"]);
+extension_sql_file!(
+    "../sql/30_notifications.sql",
+    name = "notifications",
+    requires = ["counters", api::notifications::arcanea::parse_mentions]
+);
+extension_sql_file!("../sql/40_luminors_seed.sql", name = "luminors_seed", requires = ["counters"]);
+extension_sql!(
+    r#"
+-- Named for the extension so it never collides with a project's own
+-- on_auth_user_created trigger.
+CREATE TRIGGER arcanea_handle_new_user AFTER INSERT ON auth.users
+    FOR EACH ROW EXECUTE FUNCTION arcanea.handle_new_user();
+"#,
+    name = "signup_trigger",
+    requires = ["tables", signup::arcanea::handle_new_user]
+);
+extension_sql_file!("../sql/90_finalize.sql", name = "finalize", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]
 #[pg_schema]

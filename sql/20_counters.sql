@@ -1,0 +1,344 @@
+-- ============================================================================
+-- 20  Derived columns: updated_at, search vectors, counters  (requires: tables)
+-- ============================================================================
+-- Every counter the spec lists is kept by the database, in the same
+-- transaction as the row that changes it, by an atomic `SET n = n + d`.
+-- Row-level AFTER triggers, because each RPC writes one row at a time and a
+-- row trigger costs one indexed UPDATE, where a statement trigger with
+-- transition tables costs two tuplestores and an aggregate per statement;
+-- multi-row statements stay exact because every row fires.
+--
+-- Lock order (rows stay locked until commit): a trigger may lock a creation
+-- and then its owner's profile (publishing), never the other way round; the
+-- follow trigger updates both profiles in ONE statement over `id = ANY(...)`,
+-- whose index scan visits keys in sorted order, so A-follows-B racing
+-- B-follows-A lock the same two rows in the same order and cannot deadlock.
+--
+-- The trigger functions are SECURITY DEFINER: a user may insert a like, but
+-- may not write creations.like_count.  Each pins search_path and qualifies
+-- every name.
+-- ============================================================================
+
+-- ---------------------------------------------------------------------------
+-- updated_at: bumped only when a column a person edits changes (the trigger
+-- lists them), so a like or a new message does not make a row look edited.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.touch_updated_at() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER profiles_touch_updated_at BEFORE UPDATE OF
+    username, display_name, avatar_url, bio, tier, subscription_status, stripe_customer_id,
+    stripe_subscription_id, preferences, onboarding_completed, onboarding_step, is_active, is_verified
+    ON public.profiles FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+CREATE TRIGGER luminors_touch_updated_at BEFORE UPDATE OF
+    name, slug, title, specialty, color, avatar_url, icon, personality, system_prompt,
+    greeting_message, expertise, ai_tools, is_active, is_public
+    ON public.luminors FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+CREATE TRIGGER luminor_conversations_touch_updated_at BEFORE UPDATE OF
+    title, session_id, context, is_active, is_archived
+    ON public.luminor_conversations FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+CREATE TRIGGER luminor_relationships_touch_updated_at BEFORE UPDATE OF
+    bond_level, bond_xp, total_interactions, personality_match, user_preferences, key_memories
+    ON public.luminor_relationships FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+CREATE TRIGGER creations_touch_updated_at BEFORE UPDATE OF
+    title, description, type, file_url, thumbnail_url, file_size, file_format, ai_tool, prompt,
+    model, generation_params, seed, metadata, status, is_public, is_featured, is_nsfw, license,
+    allow_remix, allow_commercial, tags, categories
+    ON public.creations FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+
+-- An edited comment says so.
+CREATE FUNCTION arcanea.comments_mark_edited() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.content IS DISTINCT FROM OLD.content THEN
+        NEW.is_edited := true;
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER comments_mark_edited BEFORE UPDATE OF content
+    ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_mark_edited();
+
+-- ---------------------------------------------------------------------------
+-- Search document: title (A) over tags (B) over description (C).  'simple'
+-- keeps tags and names verbatim; 'english' stems the prose so "dragons"
+-- finds "dragon".  Both are folded into one vector.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.creations_search_vector() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.search_vector :=
+           setweight(to_tsvector('pg_catalog.english', coalesce(NEW.title, '')), 'A')
+        || setweight(to_tsvector('pg_catalog.simple',  coalesce(NEW.title, '')), 'A')
+        || setweight(to_tsvector('pg_catalog.simple',  coalesce(array_to_string(NEW.tags, ' '), '')), 'B')
+        || setweight(to_tsvector('pg_catalog.english', coalesce(NEW.description, '')), 'C');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, description
+    ON public.creations FOR EACH ROW EXECUTE FUNCTION arcanea.creations_search_vector();
+
+-- ---------------------------------------------------------------------------
+-- creations.like_count
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
+    ELSE
+        UPDATE public.creations SET like_count = like_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE
+    ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
+
+-- ---------------------------------------------------------------------------
+-- creations.comment_count (a reply counts like any other comment)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
+    ELSE
+        UPDATE public.creations SET comment_count = comment_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_maintain_count AFTER INSERT OR DELETE
+    ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
+
+-- ---------------------------------------------------------------------------
+-- profiles.follower_count / following_count
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    edge  public.follows;
+    delta integer;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        edge := NEW; delta := 1;
+    ELSE
+        edge := OLD; delta := -1;
+    END IF;
+    -- One statement for both rows: see the lock-order note at the top.
+    UPDATE public.profiles
+       SET follower_count  = follower_count  + CASE WHEN id = edge.following_id THEN delta ELSE 0 END,
+           following_count = following_count + CASE WHEN id = edge.follower_id  THEN delta ELSE 0 END
+     WHERE id = ANY (ARRAY[edge.follower_id, edge.following_id]);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER follows_maintain_counts AFTER INSERT OR DELETE
+    ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_maintain_counts();
+
+-- ---------------------------------------------------------------------------
+-- profiles.creation_count: published creations only, so it moves on
+-- publish, archive, unpublish and delete.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.creations_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    was_published boolean := TG_OP <> 'INSERT' AND OLD.status = 'published';
+    is_published  boolean := TG_OP <> 'DELETE' AND NEW.status = 'published';
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.user_id <> NEW.user_id THEN
+        -- Ownership moved (service role only): take the count along.
+        IF was_published THEN
+            UPDATE public.profiles SET creation_count = creation_count - 1 WHERE id = OLD.user_id;
+        END IF;
+        IF is_published THEN
+            UPDATE public.profiles SET creation_count = creation_count + 1 WHERE id = NEW.user_id;
+        END IF;
+    ELSIF is_published AND NOT was_published THEN
+        UPDATE public.profiles SET creation_count = creation_count + 1 WHERE id = NEW.user_id;
+    ELSIF was_published AND NOT is_published THEN
+        UPDATE public.profiles SET creation_count = creation_count - 1 WHERE id = OLD.user_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER creations_maintain_count AFTER INSERT OR DELETE OR UPDATE OF status, user_id
+    ON public.creations FOR EACH ROW EXECUTE FUNCTION arcanea.creations_maintain_count();
+
+-- ---------------------------------------------------------------------------
+-- luminor_conversations.message_count / last_message_at,
+-- luminors.interaction_count (messages users sent to that Luminor) and
+-- luminors.average_rating (over rated messages).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.messages_maintain_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    msg                public.luminor_messages;
+    delta              integer;
+    rating_delta_count integer := 0;
+    rating_delta_sum   integer := 0;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        -- Only a rating can change here (the trigger fires on user_rating).
+        rating_delta_count := (NEW.user_rating IS NOT NULL)::int - (OLD.user_rating IS NOT NULL)::int;
+        rating_delta_sum   := coalesce(NEW.user_rating, 0) - coalesce(OLD.user_rating, 0);
+        IF rating_delta_count <> 0 OR rating_delta_sum <> 0 THEN
+            UPDATE public.luminors l
+               SET rating_count   = l.rating_count + rating_delta_count,
+                   rating_sum     = l.rating_sum + rating_delta_sum,
+                   average_rating = CASE WHEN l.rating_count + rating_delta_count > 0
+                                         THEN round((l.rating_sum + rating_delta_sum)::numeric
+                                                    / (l.rating_count + rating_delta_count), 2) END
+              FROM public.luminor_conversations c
+             WHERE c.id = NEW.conversation_id AND l.id = c.luminor_id;
+        END IF;
+        RETURN NULL;
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        msg := NEW; delta := 1;
+        UPDATE public.luminor_conversations
+           SET message_count   = message_count + 1,
+               last_message_at = greatest(last_message_at, msg.created_at)
+         WHERE id = msg.conversation_id;
+    ELSE
+        msg := OLD; delta := -1;
+        UPDATE public.luminor_conversations c
+           SET message_count   = c.message_count - 1,
+               last_message_at = (SELECT max(m.created_at) FROM public.luminor_messages m
+                                   WHERE m.conversation_id = c.id)
+         WHERE c.id = msg.conversation_id;
+    END IF;
+
+    IF msg.role = 'user' OR msg.user_rating IS NOT NULL THEN
+        rating_delta_count := delta * (msg.user_rating IS NOT NULL)::int;
+        rating_delta_sum   := delta * coalesce(msg.user_rating, 0);
+        UPDATE public.luminors l
+           SET interaction_count = l.interaction_count + delta * (msg.role = 'user')::int,
+               rating_count      = l.rating_count + rating_delta_count,
+               rating_sum        = l.rating_sum + rating_delta_sum,
+               average_rating    = CASE WHEN l.rating_count + rating_delta_count > 0
+                                        THEN round((l.rating_sum + rating_delta_sum)::numeric
+                                                   / (l.rating_count + rating_delta_count), 2) END
+          FROM public.luminor_conversations c
+         WHERE c.id = msg.conversation_id AND l.id = c.luminor_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER messages_maintain_counts AFTER INSERT OR DELETE OR UPDATE OF user_rating
+    ON public.luminor_messages FOR EACH ROW EXECUTE FUNCTION arcanea.messages_maintain_counts();
+
+-- ---------------------------------------------------------------------------
+-- luminors.user_count: users with a relationship to that Luminor
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.relationships_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE public.luminors SET user_count = user_count + 1 WHERE id = NEW.luminor_id;
+    ELSE
+        UPDATE public.luminors SET user_count = user_count - 1 WHERE id = OLD.luminor_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER relationships_maintain_count AFTER INSERT OR DELETE
+    ON public.luminor_relationships FOR EACH ROW EXECUTE FUNCTION arcanea.relationships_maintain_count();
+
+-- ---------------------------------------------------------------------------
+-- arcanea.recount_counters(): recompute every counter from the rows it
+-- counts, fix the ones that drifted (a bulk load with triggers off, a restore
+-- without session_replication_role, a manual edit) and report what moved.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.recount_counters()
+RETURNS TABLE (counter text, rows_fixed bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n bigint;
+BEGIN
+    counter := 'creations.like_count';
+    UPDATE public.creations c SET like_count = r.n
+      FROM (SELECT c2.id, count(l.id) AS n FROM public.creations c2
+              LEFT JOIN public.likes l ON l.creation_id = c2.id GROUP BY c2.id) r
+     WHERE r.id = c.id AND c.like_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'creations.comment_count';
+    UPDATE public.creations c SET comment_count = r.n
+      FROM (SELECT c2.id, count(m.id) AS n FROM public.creations c2
+              LEFT JOIN public.comments m ON m.creation_id = c2.id GROUP BY c2.id) r
+     WHERE r.id = c.id AND c.comment_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'profiles.follower_count';
+    UPDATE public.profiles p SET follower_count = r.n
+      FROM (SELECT p2.id, count(f.id) AS n FROM public.profiles p2
+              LEFT JOIN public.follows f ON f.following_id = p2.id GROUP BY p2.id) r
+     WHERE r.id = p.id AND p.follower_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'profiles.following_count';
+    UPDATE public.profiles p SET following_count = r.n
+      FROM (SELECT p2.id, count(f.id) AS n FROM public.profiles p2
+              LEFT JOIN public.follows f ON f.follower_id = p2.id GROUP BY p2.id) r
+     WHERE r.id = p.id AND p.following_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'profiles.creation_count';
+    UPDATE public.profiles p SET creation_count = r.n
+      FROM (SELECT p2.id, count(c.id) AS n FROM public.profiles p2
+              LEFT JOIN public.creations c ON c.user_id = p2.id AND c.status = 'published'
+             GROUP BY p2.id) r
+     WHERE r.id = p.id AND p.creation_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminor_conversations.message_count';
+    UPDATE public.luminor_conversations c SET message_count = r.n, last_message_at = r.last_at
+      FROM (SELECT c2.id, count(m.id) AS n, max(m.created_at) AS last_at
+              FROM public.luminor_conversations c2
+              LEFT JOIN public.luminor_messages m ON m.conversation_id = c2.id GROUP BY c2.id) r
+     WHERE r.id = c.id
+       AND (c.message_count <> r.n OR c.last_message_at IS DISTINCT FROM r.last_at);
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminors.interaction_count';
+    UPDATE public.luminors l SET interaction_count = r.n
+      FROM (SELECT l2.id, count(m.id) AS n FROM public.luminors l2
+              LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
+              LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id AND m.role = 'user'
+             GROUP BY l2.id) r
+     WHERE r.id = l.id AND l.interaction_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminors.average_rating';
+    UPDATE public.luminors l
+       SET rating_count = r.n, rating_sum = r.total,
+           average_rating = CASE WHEN r.n > 0 THEN round(r.total::numeric / r.n, 2) END
+      FROM (SELECT l2.id, count(m.user_rating) AS n, coalesce(sum(m.user_rating), 0) AS total
+              FROM public.luminors l2
+              LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
+              LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id
+             GROUP BY l2.id) r
+     WHERE r.id = l.id
+       AND (l.rating_count <> r.n OR l.rating_sum <> r.total
+            OR l.average_rating IS DISTINCT FROM CASE WHEN r.n > 0 THEN round(r.total::numeric / r.n, 2) END);
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminors.user_count';
+    UPDATE public.luminors l SET user_count = r.n
+      FROM (SELECT l2.id, count(lr.id) AS n FROM public.luminors l2
+              LEFT JOIN public.luminor_relationships lr ON lr.luminor_id = l2.id GROUP BY l2.id) r
+     WHERE r.id = l.id AND l.user_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION arcanea.recount_counters() IS
+    'Recomputes every denormalised counter from its rows, fixes drift, and reports how many rows each counter fixed. Service role only.';

@@ -1,0 +1,150 @@
+-- ============================================================================
+-- 30  Notifications written by the database        (requires: counters, parse_mentions)
+-- ============================================================================
+-- Rules, everywhere:
+--   * nobody is notified of their own action;
+--   * a repeated event (like, unlike, like again; follow, unfollow, follow)
+--     within 24 hours does not notify twice: each notification carries a
+--     group_key naming (type, actor, target) and arcanea.notify() skips a
+--     key already sent to that user in the last day;
+--   * metadata carries the ids a client needs to render the notification
+--     without another query (actor id and username, creation id, comment id)
+--     and action_url the in-app path to open.
+-- ============================================================================
+
+-- The one place notifications are inserted from, by triggers and by the
+-- Rust functions alike.  Returns the new id, or NULL when deduplicated.
+CREATE FUNCTION arcanea.notify(
+    recipient   uuid,
+    kind        text,
+    title       text,
+    message     text,
+    action_url  text,
+    metadata    jsonb,
+    group_key   text DEFAULT NULL
+) RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    new_id uuid;
+BEGIN
+    IF recipient IS NULL OR recipient = (metadata ->> 'actor_id')::uuid THEN
+        RETURN NULL;
+    END IF;
+    IF group_key IS NOT NULL AND EXISTS (
+        SELECT 1 FROM public.notifications n
+         WHERE n.user_id = recipient AND n.group_key = notify.group_key
+           AND n.created_at > now() - interval '24 hours')
+    THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO public.notifications (user_id, type, title, message, action_url, metadata, group_key)
+    VALUES (recipient, kind, left(title, 200), left(message, 2000), action_url, metadata, group_key)
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+
+-- Who did it, as metadata: the id and the username at the time.
+CREATE FUNCTION arcanea.actor_metadata(actor uuid) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object('actor_id', p.id, 'actor_username', p.username,
+                              'actor_display_name', p.display_name, 'actor_avatar_url', p.avatar_url)
+      FROM public.profiles p WHERE p.id = actor
+$$;
+
+-- ---------------------------------------------------------------------------
+-- creation_liked
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.likes_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c     public.creations;
+    actor jsonb := arcanea.actor_metadata(NEW.user_id);
+BEGIN
+    SELECT * INTO c FROM public.creations WHERE id = NEW.creation_id;
+    PERFORM arcanea.notify(
+        c.user_id, 'creation_liked',
+        coalesce(actor ->> 'actor_username', 'someone') || ' liked your creation',
+        c.title,
+        '/creations/' || c.id,
+        actor || jsonb_build_object('creation_id', c.id, 'creation_title', c.title),
+        'creation_liked:' || NEW.user_id || ':' || c.id);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER likes_notify AFTER INSERT
+    ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_notify();
+
+-- ---------------------------------------------------------------------------
+-- new_follower
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.follows_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    actor jsonb := arcanea.actor_metadata(NEW.follower_id);
+BEGIN
+    PERFORM arcanea.notify(
+        NEW.following_id, 'new_follower',
+        coalesce(actor ->> 'actor_username', 'someone') || ' started following you',
+        NULL,
+        '/u/' || (actor ->> 'actor_username'),
+        actor,
+        'new_follower:' || NEW.follower_id);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER follows_notify AFTER INSERT
+    ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_notify();
+
+-- ---------------------------------------------------------------------------
+-- comment_reply, creation_commented, mention: one comment notifies each
+-- person once, choosing the most specific reason (a reply to your comment
+-- over a comment on your creation over a mention).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.comments_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c             public.creations;
+    actor         jsonb := arcanea.actor_metadata(NEW.user_id);
+    actor_name    text  := coalesce(actor ->> 'actor_username', 'someone');
+    meta          jsonb;
+    parent_author uuid;
+    notified      uuid[] := ARRAY[NEW.user_id];
+    mentioned     record;
+BEGIN
+    SELECT * INTO c FROM public.creations WHERE id = NEW.creation_id;
+    meta := actor || jsonb_build_object('creation_id', c.id, 'creation_title', c.title,
+                                        'comment_id', NEW.id);
+
+    IF NEW.parent_comment_id IS NOT NULL THEN
+        SELECT user_id INTO parent_author FROM public.comments WHERE id = NEW.parent_comment_id;
+        IF parent_author <> ALL (notified) THEN
+            PERFORM arcanea.notify(parent_author, 'comment_reply',
+                actor_name || ' replied to your comment', left(NEW.content, 280),
+                '/creations/' || c.id || '#comment-' || NEW.id,
+                meta || jsonb_build_object('parent_comment_id', NEW.parent_comment_id));
+            notified := notified || parent_author;
+        END IF;
+    END IF;
+
+    IF c.user_id <> ALL (notified) THEN
+        PERFORM arcanea.notify(c.user_id, 'creation_commented',
+            actor_name || ' commented on your creation', left(NEW.content, 280),
+            '/creations/' || c.id || '#comment-' || NEW.id, meta);
+        notified := notified || c.user_id;
+    END IF;
+
+    FOR mentioned IN
+        SELECT p.id FROM public.profiles p
+         WHERE p.username = ANY (arcanea.parse_mentions(NEW.content))
+           AND p.id <> ALL (notified)
+    LOOP
+        PERFORM arcanea.notify(mentioned.id, 'mention',
+            actor_name || ' mentioned you in a comment', left(NEW.content, 280),
+            '/creations/' || c.id || '#comment-' || NEW.id, meta);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_notify AFTER INSERT
+    ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_notify();

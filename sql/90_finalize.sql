@@ -1,0 +1,61 @@
+-- ============================================================================
+-- 90  Finalize                                                      (finalize)
+-- ============================================================================
+-- Runs after every table, function and policy exists.
+-- ============================================================================
+
+-- Trigger functions written in Rust cannot carry SECURITY DEFINER in their
+-- pgrx declaration.  handle_new_user runs as whoever inserts into auth.users
+-- (GoTrue's supabase_auth_admin), who may not write public.profiles.
+ALTER FUNCTION arcanea.handle_new_user() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+-- ---------------------------------------------------------------------------
+-- Backups: without registration, pg_dump leaves out the rows of every table
+-- an extension created.  All rows of all our tables are user data (the
+-- luminors too: the seeded three may have been edited, and their counters
+-- move; restoring them replaces the seeded rows, see 40_luminors_seed.sql).
+-- ---------------------------------------------------------------------------
+SELECT pg_catalog.pg_extension_config_dump('public.profiles', '');
+SELECT pg_catalog.pg_extension_config_dump('public.luminors', '');
+SELECT pg_catalog.pg_extension_config_dump('public.luminor_conversations', '');
+SELECT pg_catalog.pg_extension_config_dump('public.luminor_messages', '');
+SELECT pg_catalog.pg_extension_config_dump('public.luminor_relationships', '');
+SELECT pg_catalog.pg_extension_config_dump('public.creations', '');
+SELECT pg_catalog.pg_extension_config_dump('public.likes', '');
+SELECT pg_catalog.pg_extension_config_dump('public.comments', '');
+SELECT pg_catalog.pg_extension_config_dump('public.follows', '');
+SELECT pg_catalog.pg_extension_config_dump('public.notifications', '');
+SELECT pg_catalog.pg_extension_config_dump('arcanea.arcanean_id_seq', '');
+
+-- The compatibility tables, when this extension created them (bare
+-- PostgreSQL): their rows are users' data too.  Inside Supabase they are
+-- Supabase's, dumped as ordinary tables.
+DO $register_compat$
+DECLARE
+    compat regclass;
+BEGIN
+    FOREACH compat IN ARRAY ARRAY['auth.users', 'storage.buckets', 'storage.objects']::regclass[] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = compat
+                      AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+                      AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'arcanea'))
+        THEN
+            PERFORM pg_catalog.pg_extension_config_dump(compat, '');
+        END IF;
+    END LOOP;
+END
+$register_compat$;
+
+-- ---------------------------------------------------------------------------
+-- Internal functions: nobody calls them directly but the extension owner;
+-- triggers and policies reach them through their owner's rights.
+-- ---------------------------------------------------------------------------
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA arcanea FROM PUBLIC;
+GRANT USAGE ON SCHEMA arcanea TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION arcanea.recount_counters() TO service_role;
+
+-- Users who signed up before the extension was installed get their profile now.
+SELECT arcanea.backfill_profiles();
+
+-- PostgREST caches the schema; tell it to look again (delivered at commit).
+NOTIFY pgrst, 'reload schema';

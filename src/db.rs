@@ -1,0 +1,104 @@
+//! The only module that talks to SPI.
+//!
+//! Every statement the API runs is a [`Stmt`]: its SQL text and argument
+//! types, declared as a constant next to the code that uses it.  The first
+//! call in a backend prepares it and keeps the plan (`SPI_keepplan`); later
+//! calls reuse it, as PL/pgSQL does with its own statements.  Postgres'
+//! plan cache revalidates a kept plan after DDL on the tables it reads, and
+//! every name in the SQL is schema-qualified, so a kept plan never resolves
+//! to a different object than the one it was written for.
+//!
+//! Reads go through [`read`] (`Spi::connect` + `select`): they run read-only
+//! and assign no transaction id, so they work in a PostgREST GET and on a
+//! hot standby.  Writes go through [`write`].
+
+use crate::error::{ApiError, ApiResult};
+use pgrx::datum::DatumWithOid;
+use pgrx::pg_sys::{PgBuiltInOids, PgOid};
+use pgrx::prelude::*;
+use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiTupleTable};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A statement with fixed SQL and argument types.
+pub struct Stmt {
+    pub sql: &'static str,
+    pub args: &'static [PgBuiltInOids],
+    /// Whether it writes (INSERT/UPDATE/DELETE, or calls something that does).
+    pub writes: bool,
+}
+
+impl Stmt {
+    pub const fn read(sql: &'static str, args: &'static [PgBuiltInOids]) -> Self {
+        Stmt { sql, args, writes: false }
+    }
+
+    pub const fn write(sql: &'static str, args: &'static [PgBuiltInOids]) -> Self {
+        Stmt { sql, args, writes: true }
+    }
+}
+
+thread_local! {
+    // Keyed by the address of the `Stmt` constant's SQL: one plan per
+    // statement, for the life of the backend.  Rc, so that running a plan
+    // does not hold the map borrowed (a statement may fire a trigger that
+    // runs other statements).
+    static PLANS: RefCell<HashMap<usize, Rc<OwnedPreparedStatement>>> = RefCell::new(HashMap::new());
+}
+
+fn plan_for(client: &SpiClient<'_>, stmt: &'static Stmt) -> ApiResult<Rc<OwnedPreparedStatement>> {
+    let key = stmt.sql.as_ptr() as usize;
+    if let Some(plan) = PLANS.with(|plans| plans.borrow().get(&key).cloned()) {
+        return Ok(plan);
+    }
+    let arg_oids: Vec<PgOid> = stmt.args.iter().map(|oid| PgOid::BuiltIn(*oid)).collect();
+    let prepared = if stmt.writes {
+        client.prepare_mut(stmt.sql, &arg_oids)?
+    } else {
+        client.prepare(stmt.sql, &arg_oids)?
+    };
+    let plan = Rc::new(prepared.keep());
+    PLANS.with(|plans| plans.borrow_mut().insert(key, plan.clone()));
+    Ok(plan)
+}
+
+/// Run a read-only statement and hand its rows to `f`.
+pub fn read<R>(
+    stmt: &'static Stmt,
+    args: &[DatumWithOid<'_>],
+    f: impl FnOnce(SpiTupleTable<'_>) -> ApiResult<R>,
+) -> ApiResult<R> {
+    debug_assert!(!stmt.writes, "read() given a writing statement: {}", stmt.sql);
+    Spi::connect(|client| {
+        let plan = plan_for(client, stmt)?;
+        let rows = client.select(&*plan, None, args)?;
+        f(rows)
+    })
+}
+
+/// Run a statement that may write and hand its rows (RETURNING) to `f`.
+pub fn write<R>(
+    stmt: &'static Stmt,
+    args: &[DatumWithOid<'_>],
+    f: impl FnOnce(SpiTupleTable<'_>) -> ApiResult<R>,
+) -> ApiResult<R> {
+    Spi::connect_mut(|client| {
+        let plan = plan_for(client, stmt)?;
+        let rows = client.update(&*plan, None, args)?;
+        f(rows)
+    })
+}
+
+/// The first column of the first row, if there is a row and it is not NULL.
+pub fn first<T: FromDatum + IntoDatum>(rows: SpiTupleTable<'_>) -> ApiResult<Option<T>> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    Ok(rows.first().get_one::<T>()?)
+}
+
+/// Like [`first`], for statements that always return a value.
+pub fn one<T: FromDatum + IntoDatum>(rows: SpiTupleTable<'_>) -> ApiResult<T> {
+    first(rows)?.ok_or_else(|| ApiError::Internal("statement returned no value".into()))
+}

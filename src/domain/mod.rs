@@ -1,0 +1,6 @@
+//! Plain Rust rules of the product, testable with `cargo test` and no
+//! database: they take values and return values, and never touch SPI.
+
+pub mod bond;
+pub mod mentions;
+pub mod username;

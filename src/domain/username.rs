@@ -1,0 +1,141 @@
+//! Usernames: the rule, and how a signup gets one that is valid and free.
+
+pub const MIN_LEN: usize = 3;
+pub const MAX_LEN: usize = 30;
+
+/// The database's rule (`profiles_username_format`): 3 to 30 of `[a-z0-9_]`.
+pub fn is_valid(name: &str) -> bool {
+    (MIN_LEN..=MAX_LEN).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Turn free text (an e-mail's local part, a display name) into a valid
+/// username, or `None` when too little of it survives.
+///
+/// Lowercases, maps separators (`.`, `-`, `+`, space) to `_`, drops every
+/// other character, folds runs of `_`, trims `_` at both ends and cuts to
+/// 30 characters.
+pub fn normalize(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len().min(MAX_LEN));
+    for c in raw.chars().flat_map(char::to_lowercase) {
+        let mapped = match c {
+            'a'..='z' | '0'..='9' => c,
+            '_' | '.' | '-' | '+' | ' ' => '_',
+            _ => continue,
+        };
+        if mapped == '_' && (out.is_empty() || out.ends_with('_')) {
+            continue;
+        }
+        out.push(mapped);
+        if out.len() == MAX_LEN {
+            break;
+        }
+    }
+    let trimmed = out.trim_end_matches('_');
+    (trimmed.len() >= MIN_LEN).then(|| trimmed.to_string())
+}
+
+/// The usernames to try for a new user, best first.  The caller inserts with
+/// ON CONFLICT DO NOTHING and takes the first that is free.
+///
+/// 1. the username the user asked for at signup, if it is valid as given;
+/// 2. the e-mail's local part, normalised (or `user` if nothing survives);
+/// 3. that base with numeric suffixes of growing width, drawn from the
+///    user's id so that 10,000 signups as `alex@...` fan out instead of
+///    probing `alex_1`, `alex_2`, ... one by one;
+/// 4. `user_` and hex digits of the id, which is unique because the id is.
+pub fn candidates(requested: Option<&str>, email: Option<&str>, user_id: &[u8; 16]) -> Vec<String> {
+    let mut out = Vec::with_capacity(10);
+    if let Some(name) = requested.map(str::trim) {
+        if is_valid(name) {
+            out.push(name.to_string());
+        }
+    }
+    let local_part = email.and_then(|e| e.split('@').next()).unwrap_or("");
+    let base = normalize(local_part).unwrap_or_else(|| "user".to_string());
+    out.push(base.clone());
+
+    let seed = u128::from_be_bytes(*user_id);
+    for (round, width) in [4u32, 6, 6, 8, 8].into_iter().enumerate() {
+        let modulus = 10u128.pow(width);
+        let number = (seed >> (round * 24)) % modulus;
+        let suffix = format!("_{number:0width$}", width = width as usize);
+        let keep = MAX_LEN - suffix.len();
+        let stem: String = base.chars().take(keep).collect();
+        out.push(format!("{}{}", stem.trim_end_matches('_'), suffix));
+    }
+    let hex: String = user_id.iter().map(|b| format!("{b:02x}")).collect();
+    out.push(format!("user_{}", &hex[..MAX_LEN - 5]));
+    out.dedup();
+    out
+}
+
+/// Display name: the one given at signup (trimmed, at most 100 characters),
+/// else the username.
+pub fn display_name(given: Option<&str>, username: &str) -> String {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => name.chars().take(100).collect(),
+        None => username.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    const ID: [u8; 16] = [0x6f, 0x1c, 0x1c, 0x2e, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0x01];
+
+    #[test]
+    fn validity_matches_the_database_rule() {
+        assert!(is_valid("abc"));
+        assert!(is_valid("a_b_9"));
+        assert!(!is_valid("ab"));
+        assert!(!is_valid("Abc"));
+        assert!(!is_valid("a-b"));
+        assert!(!is_valid(&"a".repeat(31)));
+    }
+
+    #[test]
+    fn normalizes_free_text() {
+        assert_eq!(normalize("John.Doe+news").as_deref(), Some("john_doe_news"));
+        assert_eq!(normalize("__x__y__").as_deref(), Some("x_y"));
+        assert_eq!(normalize("Ünïcödé").as_deref(), Some("ncd"));
+        assert_eq!(normalize("李"), None);
+        assert_eq!(normalize("ab"), None);
+        assert_eq!(normalize(&"x".repeat(80)).map(|s| s.len()), Some(30));
+    }
+
+    #[test]
+    fn candidates_start_with_the_request_then_the_email() {
+        let c = candidates(Some("neo"), Some("Thomas.Anderson@matrix.io"), &ID);
+        assert_eq!(c[0], "neo");
+        assert_eq!(c[1], "thomas_anderson");
+        assert!(c.iter().all(|n| is_valid(n)), "{c:?}");
+    }
+
+    #[test]
+    fn invalid_requests_and_missing_emails_still_yield_valid_names() {
+        let c = candidates(Some("NO SPACES!"), None, &ID);
+        assert_eq!(c[0], "user");
+        assert!(c.iter().all(|n| is_valid(n)), "{c:?}");
+        let long = candidates(None, Some(&format!("{}@x.io", "y".repeat(64))), &ID);
+        assert!(long.iter().all(|n| is_valid(n)), "{long:?}");
+        assert_eq!(long.last().unwrap(), &format!("user_{}", "6f1c1c2e000040008000000000"[..25].to_string()));
+    }
+
+    #[test]
+    fn different_users_get_different_suffixes() {
+        let mut other = ID;
+        other[15] = 0x02;
+        other[12] = 0x77;
+        assert_ne!(candidates(None, Some("a@b.c"), &ID)[2..], candidates(None, Some("a@b.c"), &other)[2..]);
+    }
+
+    #[test]
+    fn display_name_falls_back_to_username() {
+        assert_eq!(display_name(Some("  Ada  "), "ada"), "Ada");
+        assert_eq!(display_name(Some("   "), "ada"), "ada");
+        assert_eq!(display_name(None, "ada"), "ada");
+        assert_eq!(display_name(Some(&"é".repeat(300)), "x").chars().count(), 100);
+    }
+}

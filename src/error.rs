@@ -1,0 +1,209 @@
+//! The one error type of the API, and the SQLSTATE each failure carries.
+//!
+//! PostgREST turns SQLSTATEs into HTTP statuses, so every variant maps to a
+//! code chosen for the status the caller should see:
+//!
+//! | variant            | SQLSTATE | HTTP through PostgREST          |
+//! |--------------------|----------|---------------------------------|
+//! | `NotAuthenticated` | 42501    | 401 (anon role)                 |
+//! | `Forbidden`        | 42501    | 403 (any other role)            |
+//! | `NotFound`         | PT404    | 404                             |
+//! | `InvalidArgument`  | 22023    | 400                             |
+//! | `MissingArgument`  | 22004    | 400                             |
+//! | `Conflict`         | 23505    | 409                             |
+//! | `RateLimited`      | PT429    | 429                             |
+//! | `Internal`         | XX000    | 500 (a bug: never for bad input)|
+//!
+//! pgrx raises only codes from its closed `PgSqlErrorCode` list, and PT404 /
+//! PT429 are not on it.  For those we raise a stand-in code from the list and
+//! push an error-context callback that rewrites the SQLSTATE while Postgres
+//! finishes the error report (`errfinish` runs every context callback before
+//! the error is thrown, and `errcode()` there edits the error being built).
+//! Exception handlers and clients therefore see the real code.  See
+//! [`override_sqlstate_of_next_error`].
+
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::prelude::*;
+use std::os::raw::{c_int, c_void};
+
+/// What went wrong, in the caller's terms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("this function needs a signed-in user")]
+    NotAuthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error("invalid {arg}: {reason}")]
+    InvalidArgument { arg: &'static str, reason: String },
+    #[error("missing required argument {0}")]
+    MissingArgument(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("rate limit exceeded for {action}: at most {limit} per {window_seconds} s")]
+    RateLimited { action: String, limit: i64, window_seconds: i64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(arg: &'static str, reason: impl Into<String>) -> Self {
+        ApiError::InvalidArgument { arg, reason: reason.into() }
+    }
+
+    pub fn not_found(what: &'static str) -> Self {
+        ApiError::NotFound { what }
+    }
+
+    /// The five-character SQLSTATE the client must see.
+    pub fn sqlstate(&self) -> &'static str {
+        match self {
+            ApiError::NotAuthenticated | ApiError::Forbidden(_) => "42501",
+            ApiError::NotFound { .. } => "PT404",
+            ApiError::InvalidArgument { .. } => "22023",
+            ApiError::MissingArgument(_) => "22004",
+            ApiError::Conflict(_) => "23505",
+            ApiError::RateLimited { .. } => "PT429",
+            ApiError::Internal(_) => "XX000",
+        }
+    }
+
+    /// A code pgrx can raise.  For PostgREST's own `PTxyz` codes this is a
+    /// stand-in that the context callback replaces.
+    fn raisable_code(&self) -> PgSqlErrorCode {
+        use PgSqlErrorCode::*;
+        match self {
+            ApiError::NotAuthenticated | ApiError::Forbidden(_) => ERRCODE_INSUFFICIENT_PRIVILEGE,
+            ApiError::NotFound { .. } => ERRCODE_NO_DATA_FOUND,
+            ApiError::InvalidArgument { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
+            ApiError::MissingArgument(_) => ERRCODE_NULL_VALUE_NOT_ALLOWED,
+            ApiError::Conflict(_) => ERRCODE_UNIQUE_VIOLATION,
+            ApiError::RateLimited { .. } => ERRCODE_CONFIGURATION_LIMIT_EXCEEDED,
+            ApiError::Internal(_) => ERRCODE_INTERNAL_ERROR,
+        }
+    }
+
+    fn hint(&self) -> Option<&'static str> {
+        match self {
+            ApiError::NotAuthenticated => Some("Send a user's JWT in the Authorization header."),
+            ApiError::MissingArgument(_) => Some("Pass it as a named argument, e.g. {\"p_creation_id\": \"...\"}."),
+            ApiError::RateLimited { .. } => Some("Wait and retry; limits are set in arcanea.rate_limits."),
+            _ => None,
+        }
+    }
+}
+
+impl From<pgrx::spi::SpiError> for ApiError {
+    fn from(e: pgrx::spi::SpiError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<ApiError> for ErrorReport {
+    fn from(e: ApiError) -> Self {
+        let wanted = e.sqlstate();
+        let code = e.raisable_code();
+        if sqlstate_to_int(wanted) != code as c_int {
+            override_sqlstate_of_next_error(wanted, code);
+        }
+        let mut report = ErrorReport::new(code, e.to_string(), "arcanea");
+        if let Some(hint) = e.hint() {
+            report = report.set_hint(hint);
+        }
+        report
+    }
+}
+
+/// `Result` of the API layer; `#[pg_extern]`s return `Result<T, ErrorReport>`
+/// and convert with `?`.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Postgres' MAKE_SQLSTATE: six bits per character, first character lowest.
+pub const fn sqlstate_to_int(code: &str) -> c_int {
+    let b = code.as_bytes();
+    let mut value: c_int = 0;
+    let mut i = 0;
+    while i < 5 {
+        value |= ((b[i].wrapping_sub(b'0')) as c_int & 0x3F) << (6 * i);
+        i += 1;
+    }
+    value
+}
+
+unsafe extern "C-unwind" {
+    // Exported by the postgres binary; pgrx deliberately does not bind them.
+    fn errcode(sqlerrcode: c_int) -> c_int;
+    fn geterrcode() -> c_int;
+}
+
+/// One node, reused: at most one rewrite is pending at a time, because the
+/// error it is for is raised right after it is pushed.
+static mut SQLSTATE_REWRITE: pg_sys::ErrorContextCallback = pg_sys::ErrorContextCallback {
+    previous: std::ptr::null_mut(),
+    callback: None,
+    arg: std::ptr::null_mut(),
+};
+/// The stand-in code the pending rewrite applies to.
+static mut SQLSTATE_REWRITE_FROM: c_int = 0;
+
+unsafe extern "C-unwind" fn rewrite_sqlstate(arg: *mut c_void) {
+    // Only the error we raised carries the stand-in code; any other report
+    // passing through (a NOTICE, another error) is left alone.
+    unsafe {
+        if geterrcode() == SQLSTATE_REWRITE_FROM {
+            errcode(arg as usize as c_int);
+        }
+    }
+}
+
+/// Arrange for the next error raised with `stand_in` to carry `wanted`.
+///
+/// The node is unlinked by Postgres itself: every error handler (PG_CATCH,
+/// the main loop) restores `error_context_stack` to what it was before, and
+/// the node was pushed on top of that.
+fn override_sqlstate_of_next_error(wanted: &str, stand_in: PgSqlErrorCode) {
+    // SAFETY: backends are single-threaded; the static node lives forever.
+    unsafe {
+        let node = &raw mut SQLSTATE_REWRITE;
+        let mut cursor = pg_sys::error_context_stack;
+        while !cursor.is_null() {
+            if cursor == node {
+                // Already linked (two errors built before one was raised):
+                // update in place rather than making a cycle.
+                (*node).arg = sqlstate_to_int(wanted) as usize as *mut c_void;
+                SQLSTATE_REWRITE_FROM = stand_in as c_int;
+                return;
+            }
+            cursor = (*cursor).previous;
+        }
+        (*node).previous = pg_sys::error_context_stack;
+        (*node).callback = Some(rewrite_sqlstate);
+        (*node).arg = sqlstate_to_int(wanted) as usize as *mut c_void;
+        SQLSTATE_REWRITE_FROM = stand_in as c_int;
+        pg_sys::error_context_stack = node;
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn sqlstates_encode_like_postgres() {
+        // ERRCODE_UNIQUE_VIOLATION is MAKE_SQLSTATE('2','3','5','0','5').
+        assert_eq!(sqlstate_to_int("23505"), PgSqlErrorCode::ERRCODE_UNIQUE_VIOLATION as c_int);
+        assert_eq!(sqlstate_to_int("42501"), PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE as c_int);
+        assert_ne!(sqlstate_to_int("PT404"), PgSqlErrorCode::ERRCODE_NO_DATA_FOUND as c_int);
+    }
+
+    #[test]
+    fn messages_name_the_argument() {
+        let e = ApiError::invalid("p_limit", "must be between 1 and 100");
+        assert_eq!(e.to_string(), "invalid p_limit: must be between 1 and 100");
+        assert_eq!(e.sqlstate(), "22023");
+        assert_eq!(ApiError::MissingArgument("p_creation_id").to_string(),
+                   "missing required argument p_creation_id");
+        assert_eq!(ApiError::not_found("creation").sqlstate(), "PT404");
+    }
+}

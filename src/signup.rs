@@ -1,0 +1,118 @@
+//! Profiles for new users: the `handle_new_user` trigger on `auth.users`.
+//!
+//! A failing trigger on auth.users fails the signup itself, so this code is
+//! written to always produce a profile: every value it writes is made valid
+//! before it is written, and the username is claimed with
+//! `INSERT ... ON CONFLICT DO NOTHING` over a list of candidates whose last
+//! entry is derived from the (unique) user id.
+
+use crate::db::{self, Stmt};
+use crate::domain::username;
+use crate::error::{ApiError, ApiResult};
+use pgrx::datum::DatumWithOid;
+use pgrx::pg_sys::BuiltinOid::*;
+use pgrx::prelude::*;
+use pgrx::{JsonB, Uuid};
+
+const PROFILE_EXISTS: Stmt = Stmt::read("SELECT 1 FROM public.profiles WHERE id = $1", &[UUIDOID]);
+
+// ON CONFLICT DO NOTHING with no target: the username index is the conflict
+// we expect, and a concurrent signup for the same id is one we tolerate.
+const CLAIM_USERNAME: Stmt = Stmt::write(
+    "INSERT INTO public.profiles (id, username, display_name, avatar_url)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT DO NOTHING
+     RETURNING id",
+    &[UUIDOID, TEXTOID, TEXTOID, TEXTOID],
+);
+
+fn metadata_text<'a>(metadata: &'a serde_json::Value, keys: &[&str]) -> Option<&'a str> {
+    keys.iter().find_map(|key| metadata.get(*key).and_then(|v| v.as_str()))
+}
+
+/// Create the profile for `user_id` unless it exists; returns the username
+/// given, or `None` if the profile was already there.
+pub fn ensure_profile(
+    user_id: Uuid,
+    email: Option<&str>,
+    metadata: &serde_json::Value,
+) -> ApiResult<Option<String>> {
+    if db::read(&PROFILE_EXISTS, &[user_id.into()], db::first::<i32>)?.is_some() {
+        return Ok(None);
+    }
+    let requested = metadata_text(metadata, &["username", "user_name", "preferred_username"]);
+    let given_name = metadata_text(metadata, &["display_name", "full_name", "name"]);
+    let avatar_url = metadata_text(metadata, &["avatar_url", "picture"])
+        .filter(|url| url.len() <= 2048 && (url.starts_with("https://") || url.starts_with("http://")));
+
+    let id_bytes: [u8; 16] = *user_id.as_bytes();
+    for candidate in username::candidates(requested, email, &id_bytes) {
+        let display_name = username::display_name(given_name, &candidate);
+        let args: [DatumWithOid; 4] = [
+            user_id.into(),
+            candidate.as_str().into(),
+            display_name.as_str().into(),
+            avatar_url.into(),
+        ];
+        if db::write(&CLAIM_USERNAME, &args, db::first::<Uuid>)?.is_some() {
+            return Ok(Some(candidate));
+        }
+        if db::read(&PROFILE_EXISTS, &[user_id.into()], db::first::<i32>)?.is_some() {
+            // A concurrent transaction created it first.
+            return Ok(None);
+        }
+    }
+    Err(ApiError::Internal(format!("no free username for user {user_id}")))
+}
+
+#[pg_schema]
+mod arcanea {
+    use super::*;
+    use pgrx::pg_sys::panic::ErrorReport;
+
+    /// AFTER INSERT trigger on auth.users.
+    #[pg_trigger]
+    fn handle_new_user<'a>(
+        trigger: &'a pgrx::PgTrigger<'a>,
+    ) -> Result<Option<PgHeapTuple<'a, AllocatedByPostgres>>, ErrorReport> {
+        let new = trigger
+            .new()
+            .ok_or_else(|| ApiError::Internal("handle_new_user must be an INSERT trigger".into()))?;
+        let read_err = |e: pgrx::datum::TryFromDatumError| ApiError::Internal(e.to_string());
+        let id: Uuid = new
+            .get_by_name::<Uuid>("id")
+            .map_err(read_err)?
+            .ok_or_else(|| ApiError::Internal("auth.users row without id".into()))?;
+        let email: Option<String> = new.get_by_name("email").map_err(read_err)?;
+        let metadata: Option<JsonB> = new.get_by_name("raw_user_meta_data").map_err(read_err)?;
+        let metadata = metadata.map(|m| m.0).unwrap_or(serde_json::Value::Null);
+        ensure_profile(id, email.as_deref(), &metadata)?;
+        Ok(None)
+    }
+
+    /// Create the missing profiles of users that existed before the
+    /// extension was installed (a Supabase project adopting Arcanea).
+    #[pg_extern(volatile)]
+    fn backfill_profiles() -> Result<i64, ErrorReport> {
+        let users: Vec<(Uuid, Option<String>, Option<JsonB>)> = Spi::connect(|client| {
+            let rows = client.select(
+                "SELECT u.id, u.email::text, u.raw_user_meta_data FROM auth.users u
+                  WHERE NOT EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = u.id)
+                  ORDER BY u.created_at, u.id",
+                None,
+                &[],
+            )?;
+            rows.map(|row| Ok((row.get::<Uuid>(1)?.expect("id"), row.get(2)?, row.get(3)?)))
+                .collect::<Result<Vec<_>, pgrx::spi::SpiError>>()
+        })
+        .map_err(ApiError::from)?;
+        let mut created = 0;
+        for (id, email, metadata) in users {
+            let metadata = metadata.map(|m| m.0).unwrap_or(serde_json::Value::Null);
+            if ensure_profile(id, email.as_deref(), &metadata)?.is_some() {
+                created += 1;
+            }
+        }
+        Ok(created)
+    }
+}
