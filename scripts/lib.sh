@@ -330,11 +330,13 @@ cluster_destroy() {
     rm -rf -- "$data" "$(_cluster_log "$data")"
 }
 
-# cluster_psql PORT DB [psql args...]: quiet, no psqlrc, stop on first error.
+# cluster_psql PORT DB [psql args...]: quiet (no NOTICEs), no psqlrc, stop on
+# first error.
 cluster_psql() {
     local port=$1 db=$2
     shift 2
-    PGCONNECT_TIMEOUT=10 "$(pg_bin psql)" -X -q -v ON_ERROR_STOP=1 \
+    PGCONNECT_TIMEOUT=10 PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
+        "$(pg_bin psql)" -X -q -v ON_ERROR_STOP=1 \
         -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
 }
 
