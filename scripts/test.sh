@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# scripts/test.sh: the one command that runs every arcanea test suite.
+#
+# In order (each runner prints its own summary; a failing suite does not stop
+# the others; the exit status is non-zero if any suite failed):
+#   setup       scripts/setup.sh's installs (apt, cargo-pgrx 0.18.0, pgrx init, npm ci)
+#   clippy      cargo clippy --features "pg15 pg_test" --no-default-features -- -D warnings
+#   pg_test     cargo pgrx test pg15 (the #[pg_test] functions in src/)
+#   install     cargo pgrx install (plain build, after pg_test's test build)
+#   pgtap       pg_prove $TESTS/sql/*.sql in database arcanea_test
+#               (CREATE EXTENSION pgtap; CREATE EXTENSION arcanea) on a fresh
+#               test cluster, 127.0.0.1:54332
+#   isolated    each $TESTS/isolated/*.sql alone, with pg_prove, in its own
+#               fresh database holding only pgtap
+#   shell       prove $TESTS/shell/*.sh (TAP-printing bash scripts; env
+#               PGHOST/PGPORT/PGUSER point at the test cluster, ARCANEA_ROOT at the repo)
+#   e2e         node --test pgrx-tests/e2e/ (own cluster + PostgREST per test file)
+#
+# Empty suite folders are reported as "no tests". The test cluster is stopped
+# at the end, also on failure or Ctrl-C (its data stays in .stack/test-pgdata
+# for inspection until the next run deletes it).
+#
+# For quicker local loops (CI always runs everything):
+#   ARCANEA_TEST_ONLY=pgtap,e2e scripts/test.sh   only these suites (setup always
+#                                                 runs; without `install` the
+#                                                 extension already installed is used)
+#   ARCANEA_TEST_DIR=path                         suite folders sql/ isolated/ shell/
+#                                                 e2e/ under path (default pgrx-tests)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [[ $# -gt 0 ]]; then
+    echo "usage: scripts/test.sh   (no arguments; runs every suite)" >&2
+    exit 2
+fi
+
+cd "$ARCANEA_ROOT"
+TEST_PORT=$ARCANEA_TEST_PG_PORT
+TEST_DB=arcanea_test
+PGX_DIR=/tmp/pgx
+TEST_PGDATA=
+TESTS=${ARCANEA_TEST_DIR:-pgrx-tests}
+ONLY=${ARCANEA_TEST_ONLY:-}
+
+NO_TESTS=100   # exit status a suite uses to say "no tests found"
+
+# ---------------------------------------------------------------------------
+# Suites (each runs in its own subshell with set -e)
+# ---------------------------------------------------------------------------
+suite_setup() {
+    ensure_setup
+}
+
+suite_clippy() {
+    cargo clippy --features "pg15 pg_test" --no-default-features -- -D warnings
+}
+
+suite_pg_test() {
+    # cargo pgrx test copies arcanea.so over the installed one in place (cp),
+    # which would corrupt it under running backends (the dev stack): move the
+    # installed file to a fresh inode first, so they keep the old one mapped.
+    local so
+    so="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"
+    if [[ -f "$so" ]]; then
+        cp -p "$so" "$so.relink" && mv -f "$so.relink" "$so"
+    fi
+    if [[ $EUID -eq 0 ]]; then
+        install -d -o postgres -m 0755 "$PGX_DIR"
+        cargo pgrx test pg15 --runas postgres --pgdata "$PGX_DIR"
+    else
+        cargo pgrx test pg15
+    fi
+}
+
+suite_install() {
+    # cargo pgrx test installed the pg_test build (with its `tests` schema);
+    # the SQL suites must run against the plain one.
+    pgrx_install
+}
+
+suite_test_cluster() {
+    cluster_destroy "$TEST_PGDATA"
+    cluster_start "$TEST_PGDATA" "$TEST_PORT" --fast
+}
+
+pg_prove_args() {
+    echo -h 127.0.0.1 -p "$TEST_PORT" -U postgres
+}
+
+suite_pgtap() {
+    shopt -s nullglob
+    local files=($TESTS/sql/*.sql)
+    cluster_psql "$TEST_PORT" postgres -c "DROP DATABASE IF EXISTS $TEST_DB WITH (FORCE)" -c "CREATE DATABASE $TEST_DB"
+    cluster_psql "$TEST_PORT" "$TEST_DB" -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION arcanea'
+    if [[ ${#files[@]} -eq 0 ]]; then
+        echo "no pgTAP files in $TESTS/sql/ (CREATE EXTENSION arcanea in $TEST_DB worked)"
+        return $NO_TESTS
+    fi
+    # shellcheck disable=SC2046
+    pg_prove $(pg_prove_args) -d "$TEST_DB" --failures "${files[@]}"
+}
+
+suite_isolated() {
+    shopt -s nullglob
+    local files=($TESTS/isolated/*.sql) f db rc=0
+    if [[ ${#files[@]} -eq 0 ]]; then
+        echo "no files in $TESTS/isolated/"
+        return $NO_TESTS
+    fi
+    for f in "${files[@]}"; do
+        db=arcanea_iso_$(basename "$f" .sql | tr -c 'a-zA-Z0-9_\n' '_')
+        echo "--- $f (database $db)"
+        cluster_psql "$TEST_PORT" postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+        cluster_psql "$TEST_PORT" "$db" -c 'CREATE EXTENSION pgtap'
+        # shellcheck disable=SC2046
+        pg_prove $(pg_prove_args) -d "$db" --failures "$f" || rc=1
+    done
+    return $rc
+}
+
+suite_shell() {
+    shopt -s nullglob
+    local files=($TESTS/shell/*.sh)
+    if [[ ${#files[@]} -eq 0 ]]; then
+        echo "no scripts in $TESTS/shell/"
+        return $NO_TESTS
+    fi
+    PGHOST=127.0.0.1 PGPORT=$TEST_PORT PGUSER=postgres ARCANEA_ROOT=$ARCANEA_ROOT \
+        prove --exec bash "${files[@]}"
+}
+
+suite_e2e() {
+    local n
+    n=$(find "$TESTS/e2e" -type f \( -name '*.test.mjs' -o -name '*.test.js' -o -name '*.test.cjs' \) 2>/dev/null | wc -l)
+    if [[ $n -eq 0 ]]; then
+        echo "no *.test.mjs files in $TESTS/e2e/"
+        return $NO_TESTS
+    fi
+    node --test "$TESTS/e2e/"
+}
+
+# ---------------------------------------------------------------------------
+# Runner
+# ---------------------------------------------------------------------------
+declare -a NAMES=() RESULTS=() TIMES=()
+FAILED=0
+
+record() { NAMES+=("$1"); RESULTS+=("$2"); TIMES+=("$3"); }
+
+# run_suite NAME FUNCTION: never call it in a condition (`if`, `||`): bash
+# would then ignore set -e inside the suite. Its status is left in LAST_RC.
+LAST_RC=0
+run_suite() {
+    local name=$1 fn=$2 rc start
+    section "$name"
+    start=$SECONDS
+    set +e
+    (set -e; "$fn")
+    rc=$?
+    set -e
+    local took=$((SECONDS - start))s
+    case $rc in
+        0) record "$name" pass "$took" ;;
+        "$NO_TESTS") record "$name" "no tests" "$took" ;;
+        *) record "$name" FAIL "$took"; FAILED=$((FAILED + 1)) ;;
+    esac
+    LAST_RC=$rc
+}
+
+# A suite that cannot run because an earlier step failed (that step already
+# makes the run fail).
+skip_suite() {
+    section "$1"
+    echo "not run: $2"
+    record "$1" "not run ($2)" 0s
+}
+
+cleanup() {
+    if [[ -n "$TEST_PGDATA" ]]; then
+        cluster_stop "$TEST_PGDATA" || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+summary() {
+    local i passed=0 failed=0 skipped=0
+    printf '\n%-14s %-34s %s\n' suite result time
+    printf '%-14s %-34s %s\n' -------------- ---------------------------------- ------
+    for i in "${!NAMES[@]}"; do
+        printf '%-14s %-34s %s\n' "${NAMES[$i]}" "${RESULTS[$i]}" "${TIMES[$i]}"
+        case "${RESULTS[$i]}" in
+            pass) passed=$((passed + 1)) ;;
+            FAIL) failed=$((failed + 1)) ;;
+            *) skipped=$((skipped + 1)) ;;  # no tests, not run
+        esac
+    done
+    printf 'total time %ss\n' "$SECONDS"
+    printf 'suites: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+}
+
+# want SUITE: selected by ARCANEA_TEST_ONLY (everything when it is empty)?
+want() { [[ -z "$ONLY" || ",$ONLY," == *",$1,"* ]]; }
+
+SECONDS=0
+if [[ -n "$ONLY" ]]; then
+    log "ARCANEA_TEST_ONLY=$ONLY: running only these suites"
+fi
+run_suite setup suite_setup
+if want clippy; then run_suite clippy suite_clippy; fi
+if want pg_test; then run_suite pg_test suite_pg_test; fi
+LAST_RC=0
+if want install; then run_suite install suite_install; fi
+if [[ $LAST_RC -eq 0 ]]; then
+    if want pgtap || want isolated || want shell; then
+        TEST_PGDATA=$(stack_dir)/test-pgdata
+        run_suite test-cluster suite_test_cluster
+        if [[ $LAST_RC -eq 0 ]]; then
+            if want pgtap; then run_suite pgtap suite_pgtap; fi
+            if want isolated; then run_suite isolated suite_isolated; fi
+            if want shell; then run_suite shell suite_shell; fi
+        else
+            for s in pgtap isolated shell; do
+                if want "$s"; then skip_suite "$s" "no test cluster"; fi
+            done
+        fi
+    fi
+    if want e2e; then run_suite e2e suite_e2e; fi
+else
+    for s in pgtap isolated shell e2e; do
+        if want "$s"; then skip_suite "$s" "install failed"; fi
+    done
+fi
+cleanup
+TEST_PGDATA=
+summary
+if [[ $FAILED -gt 0 ]]; then
+    echo "FAILED: $FAILED suite(s)" >&2
+    exit 1
+fi
+echo "all suites passed"
