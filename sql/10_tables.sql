@@ -130,7 +130,9 @@ CREATE TABLE public.luminor_conversations (
         CONSTRAINT luminor_conversations_message_count_nonnegative CHECK (message_count >= 0),
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),
-    last_message_at timestamptz
+    last_message_at timestamptz,
+    -- Lets messages prove they belong to their conversation's owner.
+    CONSTRAINT luminor_conversations_id_user_key UNIQUE (id, user_id)
 );
 CREATE INDEX idx_conversations_user_id    ON public.luminor_conversations (user_id);
 CREATE INDEX idx_conversations_luminor_id ON public.luminor_conversations (luminor_id);
@@ -148,7 +150,9 @@ CREATE UNIQUE INDEX idx_conversations_live_session
 -- ---------------------------------------------------------------------------
 CREATE TABLE public.luminor_messages (
     id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    conversation_id uuid NOT NULL REFERENCES public.luminor_conversations (id) ON DELETE CASCADE,
+    conversation_id uuid NOT NULL,
+    -- Always the conversation's owner, whoever wrote the message (the
+    -- composite key below enforces it), so ownership checks need no join.
     user_id         uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
     role            text NOT NULL
         CONSTRAINT luminor_messages_role_check CHECK (role IN ('user', 'assistant', 'system')),
@@ -163,7 +167,10 @@ CREATE TABLE public.luminor_messages (
     user_rating     integer
         CONSTRAINT luminor_messages_user_rating_range CHECK (user_rating BETWEEN 1 AND 5),
     was_helpful     boolean,
-    created_at      timestamptz NOT NULL DEFAULT now()
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT luminor_messages_conversation_owner
+        FOREIGN KEY (conversation_id, user_id)
+        REFERENCES public.luminor_conversations (id, user_id) ON DELETE CASCADE
 );
 -- Newest-first within a conversation is the only way messages are read.
 CREATE INDEX idx_messages_conversation_id ON public.luminor_messages (conversation_id, created_at DESC, id DESC);

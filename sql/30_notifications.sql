@@ -148,3 +148,21 @@ END
 $$;
 CREATE TRIGGER comments_notify AFTER INSERT
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_notify();
+
+-- ---------------------------------------------------------------------------
+-- read_at follows is_read, whoever flips it (the recipient through the
+-- table API may write is_read and is_archived only).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.notifications_track_read_at() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.is_read AND NOT OLD.is_read THEN
+        NEW.read_at := now();
+    ELSIF NOT NEW.is_read THEN
+        NEW.read_at := NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER notifications_track_read_at BEFORE UPDATE OF is_read
+    ON public.notifications FOR EACH ROW EXECUTE FUNCTION arcanea.notifications_track_read_at();

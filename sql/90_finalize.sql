@@ -54,6 +54,40 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA arcanea FROM PUBLIC;
 GRANT USAGE ON SCHEMA arcanea TO anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION arcanea.recount_counters() TO service_role;
 
+-- ---------------------------------------------------------------------------
+-- The RPC API.  PostgreSQL grants EXECUTE to PUBLIC on every new function;
+-- take that back from each of ours and grant it to exactly the roles that
+-- may call it.  (Only the extension's own functions: other functions in
+-- public are the project's business.)
+-- ---------------------------------------------------------------------------
+DO $grant_api$
+DECLARE
+    fn regprocedure;
+    -- Callable without an account: reads that make sense to a visitor.
+    for_anon text[] := ARRAY['search_creations', 'increment_creation_views', 'get_user_stats'];
+    -- Maintenance, for the service role alone.
+    for_service_only text[] := ARRAY['archive_old_conversations', 'cleanup_notifications'];
+BEGIN
+    FOR fn IN
+        SELECT p.oid::regprocedure
+          FROM pg_catalog.pg_proc p
+          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+                                     AND d.deptype = 'e'
+          JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
+         WHERE p.pronamespace = 'public'::regnamespace
+    LOOP
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO service_role', fn);
+        IF NOT (SELECT proname FROM pg_catalog.pg_proc WHERE oid = fn) = ANY (for_service_only) THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO authenticated', fn);
+        END IF;
+        IF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = fn) = ANY (for_anon) THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO anon', fn);
+        END IF;
+    END LOOP;
+END
+$grant_api$;
+
 -- Users who signed up before the extension was installed get their profile now.
 SELECT arcanea.backfill_profiles();
 

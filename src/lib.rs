@@ -14,6 +14,7 @@ pub mod api;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod identity;
 pub mod signup;
 
 ::pgrx::pg_module_magic!(name, version);
@@ -37,6 +38,8 @@ CREATE TRIGGER arcanea_handle_new_user AFTER INSERT ON auth.users
     name = "signup_trigger",
     requires = ["tables", signup::arcanea::handle_new_user]
 );
+extension_sql_file!("../sql/50_security.sql", name = "security", requires = ["notifications", "luminors_seed"]);
+extension_sql_file!("../sql/60_api_types.sql", name = "api_types", requires = ["tables"]);
 extension_sql_file!("../sql/90_finalize.sql", name = "finalize", finalize);
 
 #[cfg(any(test, feature = "pg_test"))]

@@ -1,6 +1,83 @@
-//! Notifications: mention parsing for the comment trigger.
+//! Notifications: reading state, clean-up, and mention parsing for the
+//! comment trigger.
 
+use crate::api::required;
+use crate::db::{self, Stmt};
+use crate::error::ApiError;
+use crate::identity::Caller;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
+use pgrx::Uuid;
+
+const MARK_READ: Stmt = Stmt::write(
+    "WITH marked AS (
+         UPDATE public.notifications SET is_read = true
+          WHERE id = $1 AND user_id = $2 AND NOT is_read
+         RETURNING id)
+     SELECT EXISTS (SELECT 1 FROM marked),
+            EXISTS (SELECT 1 FROM public.notifications WHERE id = $1 AND user_id = $2)",
+    &[UUIDOID, UUIDOID],
+);
+
+/// Mark one notification read: true if it was unread, false if it already
+/// was read; another user's notification is not found.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn mark_notification_read(
+    p_notification_id: default!(Option<Uuid>, "NULL"),
+    p_user_id: default!(Option<Uuid>, "NULL"),
+) -> Result<bool, ErrorReport> {
+    let notification = required(p_notification_id, "p_notification_id")?;
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    let (marked, exists) = db::write(&MARK_READ, &[notification.into(), user.into()], |rows| {
+        let row = rows.first();
+        Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<bool>(2)?.unwrap_or(false)))
+    })?;
+    if !exists {
+        return Err(ApiError::not_found("notification").into());
+    }
+    Ok(marked)
+}
+
+const MARK_ALL_READ: Stmt = Stmt::write(
+    "WITH marked AS (
+         UPDATE public.notifications SET is_read = true WHERE user_id = $1 AND NOT is_read RETURNING 1)
+     SELECT count(*)::int4 FROM marked",
+    &[UUIDOID],
+);
+
+/// Mark all of the user's unread notifications read; returns how many.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn mark_all_notifications_read(p_user_id: default!(Option<Uuid>, "NULL")) -> Result<i32, ErrorReport> {
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    Ok(db::write(&MARK_ALL_READ, &[user.into()], db::one::<i32>)?)
+}
+
+const CLEANUP: Stmt = Stmt::write(
+    "WITH gone AS (
+         DELETE FROM public.notifications
+          WHERE is_read AND read_at < now() - $1
+         RETURNING 1)
+     SELECT count(*)::int4 FROM gone",
+    &[INTERVALOID],
+);
+
+/// Maintenance (service role): delete notifications read longer ago than
+/// `p_read_older_than` (default 30 days).
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn cleanup_notifications(
+    p_read_older_than: default!(Option<pgrx::datum::Interval>, "NULL"),
+) -> Result<i32, ErrorReport> {
+    Caller::current()?.require_trusted()?;
+    let age = match p_read_older_than {
+        Some(age) => age,
+        None => pgrx::datum::Interval::new(0, 30, 0).map_err(|e| ApiError::Internal(e.to_string()))?,
+    };
+    Ok(db::write(&CLEANUP, &[age.into()], db::one::<i32>)?)
+}
 
 #[pg_schema]
 mod arcanea {

@@ -14,6 +14,12 @@ pub fn xp_for_next_level(level: i32) -> i32 {
     (100.0 * f64::from(level).powf(1.5)).floor() as i32
 }
 
+/// XP still to earn to leave `level`; `None` at the cap, where there is no
+/// next level.
+pub fn xp_to_level_up(level: i32) -> Option<i32> {
+    (level < MAX_LEVEL).then(|| xp_for_next_level(level))
+}
+
 /// Level and in-level XP after applying any level-ups that `xp` pays for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bond {
@@ -52,6 +58,12 @@ mod unit {
         assert_eq!(xp_for_next_level(2), 282);
         assert_eq!(xp_for_next_level(3), 519);
         assert_eq!(xp_for_next_level(9), 2700);
+    }
+
+    #[test]
+    fn there_is_no_next_level_at_the_cap() {
+        assert_eq!(xp_to_level_up(9), Some(2700));
+        assert_eq!(xp_to_level_up(10), None);
     }
 
     #[test]

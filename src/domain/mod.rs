@@ -2,5 +2,7 @@
 //! database: they take values and return values, and never touch SPI.
 
 pub mod bond;
+pub mod cursor;
+pub mod memory;
 pub mod mentions;
 pub mod username;

@@ -1,0 +1,289 @@
+-- ============================================================================
+-- 50  Row-level security, privileges, storage buckets and policies
+--                                                    (requires: notifications)
+-- ============================================================================
+-- The anon key and every user's JWT are public knowledge: apps call this
+-- database straight from the browser, so it is the only line of defence.
+-- Two layers, each closing what the other cannot:
+--
+--   * column privileges decide WHICH COLUMNS a role may write (a user may
+--     edit their bio but never their tier, a creation's title but never its
+--     like_count);
+--   * RLS policies decide WHICH ROWS (their own profile, their own likes,
+--     creations they can see).
+--
+-- Policies follow Supabase's performance guidance: `(select auth.uid())` so
+-- the uid is computed once per statement, `TO anon` / `TO authenticated` on
+-- every policy, one permissive policy per table and action, and every
+-- policy column indexed (see 10_tables.sql).  Visibility of a creation is
+-- defined once, by the creations SELECT policy; the likes and comments
+-- policies ask "can I see that creation?" with an EXISTS that the creations
+-- policy itself filters.
+--
+-- Privileges are granted explicitly: Supabase stops auto-granting new
+-- objects to the API roles in 2026, and a bare PostgreSQL never did.
+-- service_role has BYPASSRLS (as in Supabase) and all table privileges.
+-- ============================================================================
+
+GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
+
+ALTER TABLE public.profiles              ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.luminors              ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.luminor_conversations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.luminor_messages      ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.luminor_relationships ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.creations             ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.likes                 ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.comments              ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.follows               ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.notifications         ENABLE ROW LEVEL SECURITY;
+
+GRANT ALL ON public.profiles, public.luminors, public.luminor_conversations,
+             public.luminor_messages, public.luminor_relationships, public.creations,
+             public.likes, public.comments, public.follows, public.notifications
+    TO service_role;
+GRANT USAGE, SELECT ON SEQUENCE arcanea.arcanean_id_seq TO service_role;
+
+-- ---------------------------------------------------------------------------
+-- profiles: everyone reads the public fields; the owner edits their own
+-- presentation and onboarding.  Billing (Stripe ids, subscription status) is
+-- not readable by the API roles at all: the owner reads it through
+-- get_user_stats(); tier, verification, counters and arcanean_id are written
+-- only by the service role and the database.
+-- ---------------------------------------------------------------------------
+GRANT SELECT (id, username, display_name, avatar_url, bio, arcanean_id, tier, preferences,
+              onboarding_completed, onboarding_step, creation_count, follower_count,
+              following_count, is_active, is_verified, created_at, updated_at, last_active_at)
+    ON public.profiles TO anon, authenticated;
+GRANT UPDATE (username, display_name, avatar_url, bio, preferences, onboarding_completed, onboarding_step)
+    ON public.profiles TO authenticated;
+
+CREATE POLICY profiles_select ON public.profiles FOR SELECT TO anon, authenticated
+    USING (is_active OR id = (SELECT auth.uid()));
+CREATE POLICY profiles_update ON public.profiles FOR UPDATE TO authenticated
+    USING (id = (SELECT auth.uid()))
+    WITH CHECK (id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- luminors: read the active, public ones; operators write with service_role.
+-- ---------------------------------------------------------------------------
+GRANT SELECT (id, name, slug, title, specialty, color, avatar_url, icon, personality,
+              greeting_message, expertise, ai_tools, is_active, is_public, interaction_count,
+              user_count, average_rating, created_at, updated_at)
+    ON public.luminors TO anon, authenticated;
+
+CREATE POLICY luminors_select ON public.luminors FOR SELECT TO anon, authenticated
+    USING (is_active AND is_public);
+
+-- ---------------------------------------------------------------------------
+-- luminor_conversations: the owner's alone.
+-- ---------------------------------------------------------------------------
+GRANT SELECT, DELETE ON public.luminor_conversations TO authenticated;
+GRANT INSERT (user_id, luminor_id, title, session_id, context) ON public.luminor_conversations TO authenticated;
+GRANT UPDATE (title, context, is_active, is_archived) ON public.luminor_conversations TO authenticated;
+
+CREATE POLICY luminor_conversations_owner ON public.luminor_conversations FOR ALL TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- luminor_messages: the owner reads their conversations and writes their
+-- own turns (role 'user', and no model, tokens or cost: those columns are
+-- not even insertable); they may rate a message.  Assistant and system
+-- messages come from the service role.  The composite key on
+-- (conversation_id, user_id) ties a message to its conversation's owner.
+-- ---------------------------------------------------------------------------
+GRANT SELECT ON public.luminor_messages TO authenticated;
+GRANT INSERT (conversation_id, user_id, role, content) ON public.luminor_messages TO authenticated;
+GRANT UPDATE (user_rating, was_helpful) ON public.luminor_messages TO authenticated;
+
+CREATE POLICY luminor_messages_select ON public.luminor_messages FOR SELECT TO authenticated
+    USING (user_id = (SELECT auth.uid()));
+CREATE POLICY luminor_messages_insert ON public.luminor_messages FOR INSERT TO authenticated
+    WITH CHECK (user_id = (SELECT auth.uid()) AND role = 'user');
+CREATE POLICY luminor_messages_update ON public.luminor_messages FOR UPDATE TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- luminor_relationships: the owner reads the bond and edits their
+-- preferences; level, XP, interactions and memories move only through
+-- functions.
+-- ---------------------------------------------------------------------------
+GRANT SELECT ON public.luminor_relationships TO authenticated;
+GRANT UPDATE (user_preferences) ON public.luminor_relationships TO authenticated;
+
+CREATE POLICY luminor_relationships_owner ON public.luminor_relationships FOR ALL TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- creations: the owner reads all of theirs, everyone reads published public
+-- ones.  Owners create drafts and edit content; status moves through
+-- publish_creation / archive_creation (or the service role's pipeline), and
+-- counters, is_featured and published_at are the database's.
+-- ---------------------------------------------------------------------------
+GRANT SELECT (id, user_id, title, description, type, file_url, thumbnail_url, file_size, file_format,
+              ai_tool, prompt, model, generation_params, seed, metadata, status, is_public,
+              is_featured, is_nsfw, license, allow_remix, allow_commercial, tags, categories,
+              view_count, like_count, comment_count, remix_count, created_at, updated_at,
+              published_at)
+    ON public.creations TO anon, authenticated;
+GRANT INSERT (id, user_id, title, description, type, file_url, thumbnail_url, file_size, file_format,
+              ai_tool, prompt, model, generation_params, seed, metadata, status, is_public, is_nsfw,
+              license, allow_remix, allow_commercial, tags, categories)
+    ON public.creations TO authenticated;
+GRANT UPDATE (title, description, type, file_url, thumbnail_url, file_size, file_format, ai_tool,
+              prompt, model, generation_params, seed, metadata, is_public, is_nsfw, license,
+              allow_remix, allow_commercial, tags, categories)
+    ON public.creations TO authenticated;
+GRANT DELETE ON public.creations TO authenticated;
+
+CREATE POLICY creations_select ON public.creations FOR SELECT TO anon, authenticated
+    USING ((status = 'published' AND is_public) OR user_id = (SELECT auth.uid()));
+CREATE POLICY creations_insert ON public.creations FOR INSERT TO authenticated
+    WITH CHECK (user_id = (SELECT auth.uid()) AND status IN ('draft', 'processing'));
+CREATE POLICY creations_update ON public.creations FOR UPDATE TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY creations_delete ON public.creations FOR DELETE TO authenticated
+    USING (user_id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- likes: visible when the creation is (or the like is your own); you like
+-- and unlike as yourself, only what you can see.
+-- ---------------------------------------------------------------------------
+GRANT SELECT ON public.likes TO anon, authenticated;
+GRANT INSERT (user_id, creation_id) ON public.likes TO authenticated;
+GRANT DELETE ON public.likes TO authenticated;
+
+CREATE POLICY likes_select ON public.likes FOR SELECT TO anon, authenticated
+    USING (user_id = (SELECT auth.uid())
+           OR EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id));
+CREATE POLICY likes_insert ON public.likes FOR INSERT TO authenticated
+    WITH CHECK (user_id = (SELECT auth.uid())
+                AND EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id));
+CREATE POLICY likes_delete ON public.likes FOR DELETE TO authenticated
+    USING (user_id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- comments: read where the creation is visible; write as yourself on
+-- published public creations; edit the content of (is_edited follows) and
+-- delete your own.  Moderation flags and like counts are not user-writable.
+-- ---------------------------------------------------------------------------
+GRANT SELECT ON public.comments TO anon, authenticated;
+GRANT INSERT (id, user_id, creation_id, content, parent_comment_id) ON public.comments TO authenticated;
+GRANT UPDATE (content) ON public.comments TO authenticated;
+GRANT DELETE ON public.comments TO authenticated;
+
+CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticated
+    USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id));
+CREATE POLICY comments_insert ON public.comments FOR INSERT TO authenticated
+    WITH CHECK (user_id = (SELECT auth.uid())
+                AND EXISTS (SELECT 1 FROM public.creations c
+                             WHERE c.id = comments.creation_id AND c.status = 'published' AND c.is_public));
+CREATE POLICY comments_update ON public.comments FOR UPDATE TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY comments_delete ON public.comments FOR DELETE TO authenticated
+    USING (user_id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- follows: the social graph is public; you follow and unfollow as yourself.
+-- ---------------------------------------------------------------------------
+GRANT SELECT ON public.follows TO anon, authenticated;
+GRANT INSERT (follower_id, following_id, notify_creations) ON public.follows TO authenticated;
+GRANT UPDATE (notify_creations) ON public.follows TO authenticated;
+GRANT DELETE ON public.follows TO authenticated;
+
+CREATE POLICY follows_select ON public.follows FOR SELECT TO anon, authenticated
+    USING (true);
+CREATE POLICY follows_insert ON public.follows FOR INSERT TO authenticated
+    WITH CHECK (follower_id = (SELECT auth.uid()));
+CREATE POLICY follows_update ON public.follows FOR UPDATE TO authenticated
+    USING (follower_id = (SELECT auth.uid()))
+    WITH CHECK (follower_id = (SELECT auth.uid()));
+CREATE POLICY follows_delete ON public.follows FOR DELETE TO authenticated
+    USING (follower_id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- notifications: the recipient's alone; they mark read or archived and
+-- delete.  Only the database and the service role create them.
+-- ---------------------------------------------------------------------------
+GRANT SELECT, DELETE ON public.notifications TO authenticated;
+GRANT UPDATE (is_read, is_archived) ON public.notifications TO authenticated;
+
+CREATE POLICY notifications_recipient ON public.notifications FOR ALL TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+
+-- ============================================================================
+-- Storage: three buckets and the policies for the spec's paths
+--   avatars     {user_id}/avatar.{ext}                 public
+--   creations   {user_id}/{type}/{creation_id}.{ext}   owner, or everyone once published
+--   thumbnails  {user_id}/{creation_id}-thumb.{ext}    public
+-- owner_id in storage.objects is text; folders are compared to
+-- (select auth.uid())::text.  Existing buckets are left as they are.
+-- Nothing here deletes storage rows (Supabase forbids direct deletes).
+-- ============================================================================
+INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+VALUES
+    ('avatars', 'avatars', true, 5 * 1024 * 1024,
+     ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif']),
+    ('creations', 'creations', false, 100 * 1024 * 1024,
+     ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/svg+xml',
+           'video/mp4', 'video/webm', 'video/quicktime',
+           'audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/ogg', 'audio/flac', 'audio/aac', 'audio/mp4',
+           'application/pdf']),
+    ('thumbnails', 'thumbnails', true, 2 * 1024 * 1024,
+     ARRAY['image/jpeg', 'image/png', 'image/webp'])
+ON CONFLICT (id) DO NOTHING;
+
+-- Reads: public buckets to everyone; a creation's file to its owner, and to
+-- everyone once that creation is published and public.
+CREATE POLICY arcanea_storage_select ON storage.objects FOR SELECT TO anon, authenticated
+    USING (
+        bucket_id IN ('avatars', 'thumbnails')
+        OR (bucket_id = 'creations'
+            AND ((storage.foldername(name))[1] = (SELECT auth.uid())::text
+                 OR EXISTS (
+                    SELECT 1 FROM public.creations c
+                     WHERE c.status = 'published' AND c.is_public
+                       AND c.user_id::text = (storage.foldername(name))[1]
+                       AND c.id::text = split_part(storage.filename(name), '.', 1))))
+    );
+
+-- Writes: only under your own folder, in the shape the spec gives for each
+-- bucket; a creation file or thumbnail must name a creation of yours.
+CREATE POLICY arcanea_storage_insert ON storage.objects FOR INSERT TO authenticated
+    WITH CHECK (
+        (storage.foldername(name))[1] = (SELECT auth.uid())::text
+        AND CASE bucket_id
+            WHEN 'avatars' THEN
+                cardinality(storage.foldername(name)) = 1
+                AND storage.filename(name) ~ '^avatar\.(jpe?g|png|webp|gif)$'
+            WHEN 'creations' THEN
+                cardinality(storage.foldername(name)) = 2
+                AND (storage.foldername(name))[2] IN ('image', 'music', 'video', 'text', 'multimodal')
+                AND EXISTS (SELECT 1 FROM public.creations c
+                             WHERE c.user_id = (SELECT auth.uid())
+                               AND c.id::text = split_part(storage.filename(name), '.', 1))
+            WHEN 'thumbnails' THEN
+                cardinality(storage.foldername(name)) = 1
+                AND storage.filename(name) ~ '-thumb\.(jpe?g|png|webp)$'
+                AND EXISTS (SELECT 1 FROM public.creations c
+                             WHERE c.user_id = (SELECT auth.uid())
+                               AND c.id::text || '-thumb' = split_part(storage.filename(name), '.', 1))
+            ELSE false
+        END
+    );
+
+CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authenticated
+    USING (bucket_id IN ('avatars', 'creations', 'thumbnails')
+           AND (storage.foldername(name))[1] = (SELECT auth.uid())::text)
+    WITH CHECK (bucket_id IN ('avatars', 'creations', 'thumbnails')
+                AND (storage.foldername(name))[1] = (SELECT auth.uid())::text);
+
+CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
+    USING (bucket_id IN ('avatars', 'creations', 'thumbnails')
+           AND (storage.foldername(name))[1] = (SELECT auth.uid())::text);

@@ -1,0 +1,80 @@
+//! Creations: publishing, archiving, views.
+
+use crate::api::required;
+use crate::db::{self, Stmt};
+use crate::error::{ApiError, ApiResult};
+use crate::identity::Caller;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::pg_sys::BuiltinOid::*;
+use pgrx::prelude::*;
+use pgrx::Uuid;
+
+type CreationRow = pgrx::composite_type!('static, "creations");
+
+// published_at is set the first time only: re-publishing an archived
+// creation keeps its original date, so feeds do not resurface it as new.
+const PUBLISH: Stmt = Stmt::write(
+    "UPDATE public.creations
+        SET status = 'published', published_at = coalesce(published_at, now())
+      WHERE id = $1 AND user_id = $2 AND status <> 'published'",
+    &[UUIDOID, UUIDOID],
+);
+const ARCHIVE: Stmt = Stmt::write(
+    "UPDATE public.creations SET status = 'archived'
+      WHERE id = $1 AND user_id = $2 AND status <> 'archived'",
+    &[UUIDOID, UUIDOID],
+);
+// Read with a fresh statement so the row reflects the update and its triggers.
+const OWNED_CREATION: Stmt = Stmt::read(
+    "SELECT c FROM public.creations c WHERE c.id = $1 AND c.user_id = $2",
+    &[UUIDOID, UUIDOID],
+);
+
+/// Move one of the user's creations to `stmt`'s status (idempotent) and
+/// return the row.  Another user's creation is "not found": its existence
+/// is not the caller's business.
+fn set_status(stmt: &'static Stmt, p_creation_id: Option<Uuid>, p_user_id: Option<Uuid>) -> ApiResult<CreationRow> {
+    let creation = required(p_creation_id, "p_creation_id")?;
+    let owner = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    db::write(stmt, &[creation.into(), owner.into()], |_| Ok(()))?;
+    db::read(&OWNED_CREATION, &[creation.into(), owner.into()], db::first::<CreationRow>)?
+        .ok_or(ApiError::not_found("creation"))
+}
+
+/// Publish a draft, processing or archived creation.
+#[pg_extern(security_definer, requires = ["tables"])]
+#[search_path(pg_catalog, pg_temp)]
+fn publish_creation(
+    p_creation_id: default!(Option<Uuid>, "NULL"),
+    p_user_id: default!(Option<Uuid>, "NULL"),
+) -> Result<pgrx::composite_type!('static, "creations"), ErrorReport> {
+    Ok(set_status(&PUBLISH, p_creation_id, p_user_id)?)
+}
+
+/// Archive a creation: it leaves feeds, search and the owner's public count.
+#[pg_extern(security_definer, requires = ["tables"])]
+#[search_path(pg_catalog, pg_temp)]
+fn archive_creation(
+    p_creation_id: default!(Option<Uuid>, "NULL"),
+    p_user_id: default!(Option<Uuid>, "NULL"),
+) -> Result<pgrx::composite_type!('static, "creations"), ErrorReport> {
+    Ok(set_status(&ARCHIVE, p_creation_id, p_user_id)?)
+}
+
+// Visible means published and public, or the caller's own.
+const COUNT_VIEW: Stmt = Stmt::write(
+    "UPDATE public.creations SET view_count = view_count + 1
+      WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)
+     RETURNING view_count",
+    &[UUIDOID, UUIDOID],
+);
+
+/// Count a view of a creation the caller can see; anyone may call it.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn increment_creation_views(p_creation_id: default!(Option<Uuid>, "NULL")) -> Result<i32, ErrorReport> {
+    let creation = required(p_creation_id, "p_creation_id")?;
+    let caller = Caller::current()?;
+    let views = db::write(&COUNT_VIEW, &[creation.into(), caller.uid.into()], db::first::<i32>)?;
+    Ok(views.ok_or(ApiError::not_found("creation"))?)
+}

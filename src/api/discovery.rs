@@ -1,0 +1,252 @@
+//! Discovery: search, the following feed, user statistics.
+
+use crate::api::{page_limit, page_offset, text_arg};
+use crate::db::{self, Stmt};
+use crate::domain::cursor;
+use crate::error::{ApiError, ApiResult};
+use crate::identity::Caller;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::pg_sys::BuiltinOid::*;
+use pgrx::prelude::*;
+use pgrx::{JsonB, Uuid};
+use serde_json::Value;
+
+type SearchRow = pgrx::composite_type!('static, "creation_search_result");
+type FeedRow = pgrx::composite_type!('static, "user_feed_item");
+
+/// The creation columns of both result types, in their order.
+macro_rules! creation_columns {
+    () => {
+        "c.id, c.user_id, c.title, c.description, c.type, c.file_url, c.thumbnail_url, c.file_size,
+         c.file_format, c.ai_tool, c.prompt, c.model, c.generation_params, c.seed, c.metadata,
+         c.status, c.is_public, c.is_featured, c.is_nsfw, c.license, c.allow_remix,
+         c.allow_commercial, c.tags, c.categories, c.view_count, c.like_count, c.comment_count,
+         c.remix_count, c.created_at, c.updated_at, c.published_at"
+    };
+}
+
+const CREATION_TYPES: [&str; 5] = ["image", "music", "video", "text", "multimodal"];
+const MAX_OFFSET: i32 = 10_000;
+
+fn collect<T: FromDatum + IntoDatum>(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<Vec<T>> {
+    rows.filter_map(|row| row.get::<T>(1).transpose()).map(|r| r.map_err(ApiError::from)).collect()
+}
+
+// An empty query lists the newest published public creations.
+const NEWEST: Stmt = Stmt::read(
+    concat!(
+        "SELECT ROW(", creation_columns!(), ", p.username, p.display_name, p.avatar_url, 0::real)
+                ::public.creation_search_result
+           FROM public.creations c JOIN public.profiles p ON p.id = c.user_id
+          WHERE c.status = 'published' AND c.is_public AND ($1::text IS NULL OR c.type = $1)
+          ORDER BY c.created_at DESC, c.id DESC
+          LIMIT $2 OFFSET $3"
+    ),
+    &[TEXTOID, INT8OID, INT8OID],
+);
+
+// Ranked full-text search over the weighted document (title A, tags B,
+// description C), stemmed and verbatim both; a query that names a tag
+// exactly adds 1 to the rank, which beats any text match alone.
+// websearch_to_tsquery accepts anything a person types ("quotes", -not, or)
+// and never raises a syntax error.
+const RANKED: Stmt = Stmt::read(
+    concat!(
+        "WITH q AS (
+             SELECT websearch_to_tsquery('pg_catalog.english', $1)
+                    || websearch_to_tsquery('pg_catalog.simple', $1) AS query,
+                    lower(btrim($1)) AS tag),
+         hits AS (
+             SELECT c.*, (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query)
+                          + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank
+               FROM q, public.creations c
+              WHERE c.status = 'published' AND c.is_public
+                AND (c.search_vector @@ q.query OR c.tags @> ARRAY[q.tag])
+                AND ($2::text IS NULL OR c.type = $2)
+              ORDER BY rank DESC, c.created_at DESC, c.id DESC
+              LIMIT $3 OFFSET $4)
+         SELECT ROW(", creation_columns!(), ", p.username, p.display_name, p.avatar_url, c.rank)
+                ::public.creation_search_result
+           FROM hits c JOIN public.profiles p ON p.id = c.user_id
+          ORDER BY c.rank DESC, c.created_at DESC, c.id DESC"
+    ),
+    &[TEXTOID, TEXTOID, INT8OID, INT8OID],
+);
+
+/// Search published public creations, most relevant first.
+#[pg_extern(stable, security_definer, requires = ["api_types"])]
+#[search_path(pg_catalog, pg_temp)]
+fn search_creations(
+    p_query: default!(Option<String>, "NULL"),
+    p_type: default!(Option<String>, "NULL"),
+    p_limit: default!(Option<i32>, "20"),
+    p_offset: default!(Option<i32>, "0"),
+) -> Result<SetOfIterator<'static, pgrx::composite_type!('static, "creation_search_result")>, ErrorReport> {
+    let query = text_arg(p_query, "p_query", 200)?.filter(|q| !q.trim().is_empty());
+    let kind = p_type.filter(|t| !t.is_empty());
+    if let Some(kind) = &kind {
+        if !CREATION_TYPES.contains(&kind.as_str()) {
+            return Err(ApiError::invalid("p_type", "must be one of image, music, video, text, multimodal").into());
+        }
+    }
+    let limit = page_limit(p_limit, 20, 100, "p_limit")?;
+    let offset = page_offset(p_offset, MAX_OFFSET, "p_offset")?;
+    let rows = match query {
+        None => db::read(&NEWEST, &[kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?,
+        Some(q) => db::read(&RANKED, &[q.into(), kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?,
+    };
+    Ok(SetOfIterator::new(rows))
+}
+
+/// The feed's rows: each followed author's newest public creations by
+/// keyset on the index (user_id, created_at DESC, id DESC), merged.  Every
+/// author contributes at most a page, so a user following 2,000 accounts
+/// costs 2,000 short index probes, not a sort of everything they follow.
+macro_rules! feed_query {
+    ($after_cursor:literal) => {
+        concat!(
+            "SELECT ROW(", creation_columns!(), ", p.username, p.display_name, p.avatar_url,
+                    EXISTS (SELECT 1 FROM public.likes l WHERE l.user_id = $1 AND l.creation_id = c.id),
+                    encode(convert_to((extract(epoch FROM c.created_at) * 1000000)::int8 || ':' || c.id,
+                                      'UTF8'), 'base64'))::public.user_feed_item
+               FROM (SELECT c.*
+                       FROM public.follows f
+                      CROSS JOIN LATERAL (
+                            SELECT * FROM public.creations c
+                             WHERE c.user_id = f.following_id AND c.status = 'published' AND c.is_public ",
+            $after_cursor,
+            " ORDER BY c.created_at DESC, c.id DESC
+                             LIMIT $2 + $3) c
+                      WHERE f.follower_id = $1
+                      ORDER BY c.created_at DESC, c.id DESC
+                      LIMIT $2 OFFSET $3) c
+               JOIN public.profiles p ON p.id = c.user_id
+              ORDER BY c.created_at DESC, c.id DESC"
+        )
+    };
+}
+const FEED_FIRST: Stmt = Stmt::read(feed_query!(""), &[UUIDOID, INT8OID, INT8OID]);
+const FEED_AFTER: Stmt = Stmt::read(
+    feed_query!("AND (c.created_at, c.id) < ('epoch'::timestamptz + $4 * interval '1 microsecond', $5)"),
+    &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID],
+);
+
+/// The user's following feed, newest first.  Page with `p_cursor` (the last
+/// row's `cursor`): every page costs the same.  `p_offset` works too.
+#[pg_extern(stable, security_definer, requires = ["api_types"])]
+#[search_path(pg_catalog, pg_temp)]
+fn get_user_feed(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_limit: default!(Option<i32>, "20"),
+    p_offset: default!(Option<i32>, "0"),
+    p_cursor: default!(Option<String>, "NULL"),
+) -> Result<SetOfIterator<'static, pgrx::composite_type!('static, "user_feed_item")>, ErrorReport> {
+    let limit = page_limit(p_limit, 20, 100, "p_limit")?;
+    let offset = page_offset(p_offset, MAX_OFFSET, "p_offset")?;
+    let after = match p_cursor.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(token) => Some(
+            cursor::decode(&token)
+                .ok_or_else(|| ApiError::invalid("p_cursor", "not a cursor returned by get_user_feed"))?,
+        ),
+    };
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    let rows = match after {
+        None => db::read(&FEED_FIRST, &[user.into(), limit.into(), offset.into()], collect::<FeedRow>)?,
+        Some(c) => db::read(
+            &FEED_AFTER,
+            &[user.into(), limit.into(), offset.into(), c.created_at_micros.into(), Uuid::from_bytes(c.id).into()],
+            collect::<FeedRow>,
+        )?,
+    };
+    Ok(SetOfIterator::new(rows))
+}
+
+// Public figures come from the profile's counters and one pass over the
+// user's creations; the private part (drafts, messages, bonds, unread
+// notifications, billing) only for the user themself or a trusted caller.
+const USER_STATS: Stmt = Stmt::read(
+    "SELECT p.is_active,
+            jsonb_build_object(
+                'user_id', p.id, 'username', p.username, 'display_name', p.display_name,
+                'tier', p.tier, 'is_verified', p.is_verified, 'member_since', p.created_at,
+                'creation_count', p.creation_count, 'follower_count', p.follower_count,
+                'following_count', p.following_count,
+                'likes_received', s.likes_public, 'views_received', s.views_public,
+                'comments_received', s.comments_public),
+            CASE WHEN $2 THEN jsonb_build_object(
+                'creations_by_status', jsonb_build_object(
+                    'draft', s.draft, 'processing', s.processing,
+                    'published', s.published, 'archived', s.archived),
+                'likes_received_all', s.likes_all, 'views_received_all', s.views_all,
+                'comments_received_all', s.comments_all,
+                'messages_sent', (SELECT count(*) FROM public.luminor_messages m
+                                   WHERE m.user_id = p.id AND m.role = 'user'),
+                'luminor_bonds', (SELECT jsonb_build_object('count', count(*),
+                                                            'highest_level', coalesce(max(r.bond_level), 0))
+                                    FROM public.luminor_relationships r WHERE r.user_id = p.id),
+                'unread_notifications', (SELECT count(*) FROM public.notifications n
+                                          WHERE n.user_id = p.id AND NOT n.is_read),
+                'subscription_status', p.subscription_status,
+                'onboarding_completed', p.onboarding_completed,
+                'last_active_at', p.last_active_at) END
+       FROM public.profiles p
+      CROSS JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE c.status = 'draft') AS draft,
+                   count(*) FILTER (WHERE c.status = 'processing') AS processing,
+                   count(*) FILTER (WHERE c.status = 'published') AS published,
+                   count(*) FILTER (WHERE c.status = 'archived') AS archived,
+                   coalesce(sum(c.like_count) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS likes_public,
+                   coalesce(sum(c.view_count) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS views_public,
+                   coalesce(sum(c.comment_count) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS comments_public,
+                   coalesce(sum(c.like_count), 0) AS likes_all,
+                   coalesce(sum(c.view_count), 0) AS views_all,
+                   coalesce(sum(c.comment_count), 0) AS comments_all
+              FROM public.creations c WHERE c.user_id = p.id) s
+      WHERE p.id = $1",
+    &[UUIDOID, BOOLOID],
+);
+
+/// A user's statistics.  Anyone may read the public part of anyone's; the
+/// `private` part is present for the user themself and trusted callers.
+#[pg_extern(stable, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_user_stats(p_user_id: default!(Option<Uuid>, "NULL")) -> Result<JsonB, ErrorReport> {
+    let caller = Caller::current()?;
+    let user = match p_user_id.or(caller.uid) {
+        Some(user) => user,
+        None if caller.trusted => return Err(ApiError::MissingArgument("p_user_id").into()),
+        None => return Err(ApiError::NotAuthenticated.into()),
+    };
+    let private = caller.trusted || caller.uid == Some(user);
+    let found = db::read(&USER_STATS, &[user.into(), private.into()], |rows| {
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let row = rows.first();
+        let active = row.get::<bool>(1)?.unwrap_or(false);
+        let public = row.get::<JsonB>(2)?.map(|j| j.0).unwrap_or(Value::Null);
+        let private = row.get::<JsonB>(3)?.map(|j| j.0);
+        Ok(Some((active, public, private)))
+    })?;
+    match found {
+        Some((active, mut stats, private_part)) if active || private => {
+            if let (Some(obj), Some(private_part)) = (stats.as_object_mut(), private_part) {
+                obj.insert("private".into(), private_part);
+            }
+            Ok(JsonB(stats))
+        }
+        _ => Err(ApiError::not_found("user").into()),
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    #[test]
+    fn result_columns_match_the_sql_types() {
+        let declared = include_str!("../../sql/60_api_types.sql");
+        for column in creation_columns!().split(',').map(|c| c.trim().trim_start_matches("c.")) {
+            assert!(declared.contains(&format!("{column} ")), "{column} missing from 60_api_types.sql");
+        }
+    }
+}

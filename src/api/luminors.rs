@@ -1,0 +1,415 @@
+//! Luminors: conversations, messages, the bond, and key memories.
+
+use crate::api::{page_limit, required};
+use crate::db::{self, Stmt};
+use crate::domain::bond::{self, Bond};
+use crate::domain::memory::{self, NewMemory};
+use crate::error::{ApiError, ApiResult};
+use crate::identity::Caller;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::pg_sys::BuiltinOid::*;
+use pgrx::prelude::*;
+use pgrx::{JsonB, Uuid};
+use serde_json::{json, Value};
+
+type ConversationRow = pgrx::composite_type!('static, "luminor_conversations");
+type MessageRow = pgrx::composite_type!('static, "luminor_messages");
+
+const LUMINOR_AVAILABLE: Stmt = Stmt::read(
+    "SELECT EXISTS (SELECT 1 FROM public.luminors WHERE id = $1 AND is_active AND is_public)",
+    &[UUIDOID],
+);
+const ENSURE_RELATIONSHIP: Stmt = Stmt::write(
+    "INSERT INTO public.luminor_relationships (user_id, luminor_id) VALUES ($1, $2)
+     ON CONFLICT (user_id, luminor_id) DO NOTHING",
+    &[UUIDOID, UUIDOID],
+);
+
+/// The user's relationship with an available Luminor, created if missing.
+fn ensure_relationship(user: Uuid, luminor: Uuid) -> ApiResult<()> {
+    if !db::read(&LUMINOR_AVAILABLE, &[luminor.into()], db::one::<bool>)? {
+        return Err(ApiError::not_found("luminor"));
+    }
+    db::write(&ENSURE_RELATIONSHIP, &[user.into(), luminor.into()], |_| Ok(()))
+}
+
+// The partial unique index idx_conversations_live_session (NULLS NOT
+// DISTINCT) makes concurrent calls converge: the loser's insert waits for
+// the winner, does nothing, and the next statement reads the winner's row.
+const CREATE_CONVERSATION: Stmt = Stmt::write(
+    "INSERT INTO public.luminor_conversations (user_id, luminor_id, session_id, title)
+     SELECT $1, $2, $3, 'Chat with ' || l.name FROM public.luminors l WHERE l.id = $2
+     ON CONFLICT (user_id, luminor_id, session_id) WHERE is_active AND NOT is_archived DO NOTHING",
+    &[UUIDOID, UUIDOID, TEXTOID],
+);
+const LIVE_CONVERSATION: Stmt = Stmt::read(
+    "SELECT c FROM public.luminor_conversations c
+      WHERE c.user_id = $1 AND c.luminor_id = $2 AND c.session_id IS NOT DISTINCT FROM $3
+        AND c.is_active AND NOT c.is_archived",
+    &[UUIDOID, UUIDOID, TEXTOID],
+);
+
+/// The user's live conversation with a Luminor for a session, created (with
+/// the relationship) on first use.
+#[pg_extern(security_definer, requires = ["tables"])]
+#[search_path(pg_catalog, pg_temp)]
+fn get_or_create_conversation(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_luminor_id: default!(Option<Uuid>, "NULL"),
+    p_session_id: default!(Option<String>, "NULL"),
+) -> Result<pgrx::composite_type!('static, "luminor_conversations"), ErrorReport> {
+    let luminor = required(p_luminor_id, "p_luminor_id")?;
+    let session = crate::api::text_arg(p_session_id, "p_session_id", 200)?;
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    ensure_relationship(user, luminor)?;
+    let args = [user.into(), luminor.into(), session.clone().into()];
+    db::write(&CREATE_CONVERSATION, &args, |_| Ok(()))?;
+    let args = [user.into(), luminor.into(), session.into()];
+    Ok(db::read(&LIVE_CONVERSATION, &args, db::one::<ConversationRow>)?)
+}
+
+const CONVERSATION_LUMINOR: Stmt = Stmt::read(
+    "SELECT luminor_id FROM public.luminor_conversations WHERE id = $1 AND user_id = $2",
+    &[UUIDOID, UUIDOID],
+);
+const INSERT_MESSAGE: Stmt = Stmt::write(
+    "INSERT INTO public.luminor_messages (conversation_id, user_id, role, content, model, tokens, cost)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     RETURNING luminor_messages",
+    &[UUIDOID, UUIDOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, NUMERICOID],
+);
+// Earning XP locks the relationship row until commit, which serialises the
+// level-up check for that user and Luminor.
+const EARN_XP: Stmt = Stmt::write(
+    "INSERT INTO public.luminor_relationships AS r
+            (user_id, luminor_id, bond_xp, total_interactions, last_interaction_at)
+     VALUES ($1, $2, $3, 1, now())
+     ON CONFLICT (user_id, luminor_id) DO UPDATE
+        SET bond_xp = r.bond_xp + excluded.bond_xp,
+            total_interactions = r.total_interactions + 1,
+            last_interaction_at = now()
+     RETURNING bond_level, bond_xp",
+    &[UUIDOID, UUIDOID, INT4OID],
+);
+
+const ROLES: [&str; 3] = ["user", "assistant", "system"];
+
+/// Add a message to one of the user's conversations.  A `user` message
+/// earns the bond 10 XP and may level it up; `assistant` and `system`
+/// messages (with model, tokens, cost) come only from a trusted caller.
+#[pg_extern(security_definer, requires = ["tables"])]
+#[search_path(pg_catalog, pg_temp)]
+#[allow(clippy::too_many_arguments)]
+fn add_message_to_conversation(
+    p_conversation_id: default!(Option<Uuid>, "NULL"),
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_role: default!(Option<String>, "'user'"),
+    p_content: default!(Option<String>, "NULL"),
+    p_model: default!(Option<String>, "NULL"),
+    p_tokens: default!(Option<i32>, "NULL"),
+    p_cost: default!(Option<pgrx::AnyNumeric>, "NULL"),
+) -> Result<pgrx::composite_type!('static, "luminor_messages"), ErrorReport> {
+    let conversation = required(p_conversation_id, "p_conversation_id")?;
+    let role = p_role.unwrap_or_else(|| "user".into());
+    if !ROLES.contains(&role.as_str()) {
+        return Err(ApiError::invalid("p_role", "must be one of user, assistant, system").into());
+    }
+    let content = required(p_content, "p_content")?;
+    if content.trim().is_empty() || content.chars().count() > 32_000 {
+        return Err(ApiError::invalid("p_content", "must be 1 to 32000 characters").into());
+    }
+    let model = crate::api::text_arg(p_model, "p_model", 200)?;
+    if p_tokens.is_some_and(|t| t < 0) {
+        return Err(ApiError::invalid("p_tokens", "must not be negative").into());
+    }
+    if p_cost.as_ref().is_some_and(|c| matches!(c.sign(), pgrx::datum::numeric::Sign::Negative | pgrx::datum::numeric::Sign::NaN)) {
+        return Err(ApiError::invalid("p_cost", "must be a non-negative number").into());
+    }
+    let caller = Caller::current()?;
+    let user = caller.acting_for(p_user_id, "p_user_id")?;
+    let speaks_for_the_luminor = role != "user" || model.is_some() || p_tokens.is_some() || p_cost.is_some();
+    if speaks_for_the_luminor && !caller.trusted {
+        return Err(ApiError::Forbidden(
+            "only the service role may add assistant or system messages, or set model, tokens or cost".into(),
+        )
+        .into());
+    }
+    let luminor: Uuid = db::read(&CONVERSATION_LUMINOR, &[conversation.into(), user.into()], db::first)?
+        .ok_or(ApiError::not_found("conversation"))?;
+
+    let args = [
+        conversation.into(),
+        user.into(),
+        role.as_str().into(),
+        content.into(),
+        model.into(),
+        p_tokens.into(),
+        p_cost.into(),
+    ];
+    let message = db::write(&INSERT_MESSAGE, &args, db::one::<MessageRow>)?;
+    if role == "user" {
+        let earned = db::write(
+            &EARN_XP,
+            &[user.into(), luminor.into(), bond::XP_PER_USER_MESSAGE.into()],
+            |rows| {
+                let row = rows.first();
+                Ok(Bond { level: row.get::<i32>(1)?.unwrap_or(1), xp: row.get::<i32>(2)?.unwrap_or(0) })
+            },
+        )?;
+        settle_bond(user, luminor, earned)?;
+    }
+    Ok(message)
+}
+
+const LOCK_BOND: Stmt = Stmt::write(
+    "SELECT bond_level, bond_xp FROM public.luminor_relationships
+      WHERE user_id = $1 AND luminor_id = $2 FOR UPDATE",
+    &[UUIDOID, UUIDOID],
+);
+const SAVE_BOND: Stmt = Stmt::write(
+    "UPDATE public.luminor_relationships SET bond_level = $3, bond_xp = $4
+      WHERE user_id = $1 AND luminor_id = $2",
+    &[UUIDOID, UUIDOID, INT4OID, INT4OID],
+);
+const NOTIFY_LEVEL_UP: Stmt = Stmt::write(
+    "SELECT arcanea.notify(
+         $1, 'bond_level_up',
+         'Your bond with ' || l.name || ' reached level ' || $3,
+         l.name || ' feels closer to you than ever.',
+         '/luminors/' || l.slug,
+         jsonb_build_object('luminor_id', l.id, 'luminor_name', l.name, 'luminor_slug', l.slug,
+                            'bond_level', $3, 'previous_level', $3 - 1))
+       FROM public.luminors l WHERE l.id = $2",
+    &[UUIDOID, UUIDOID, INT4OID],
+);
+
+/// Apply the level-ups that `bond` pays for: save the settled bond and write
+/// one `bond_level_up` notification per level gained.  The caller holds the
+/// relationship row's lock.
+fn settle_bond(user: Uuid, luminor: Uuid, bond: Bond) -> ApiResult<Value> {
+    let settled = bond.settle();
+    if settled != bond {
+        db::write(&SAVE_BOND, &[user.into(), luminor.into(), settled.level.into(), settled.xp.into()], |_| Ok(()))?;
+        for level in bond.level + 1..=settled.level {
+            db::write(&NOTIFY_LEVEL_UP, &[user.into(), luminor.into(), level.into()], |_| Ok(()))?;
+        }
+    }
+    Ok(json!({
+        "leveled_up": settled.level > bond.level,
+        "previous_level": bond.level,
+        "bond_level": settled.level,
+        "bond_xp": settled.xp,
+        "xp_for_next_level": bond::xp_to_level_up(settled.level),
+    }))
+}
+
+/// Apply any level-ups the relationship's XP pays for.
+/// `{leveled_up, previous_level, bond_level, bond_xp, xp_for_next_level}`;
+/// `xp_for_next_level` is null at the level-10 cap.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn check_bond_level_up(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_luminor_id: default!(Option<Uuid>, "NULL"),
+) -> Result<JsonB, ErrorReport> {
+    let luminor = required(p_luminor_id, "p_luminor_id")?;
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    let bond = db::write(&LOCK_BOND, &[user.into(), luminor.into()], |rows| {
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let row = rows.first();
+        Ok(Some(Bond { level: row.get::<i32>(1)?.unwrap_or(1), xp: row.get::<i32>(2)?.unwrap_or(0) }))
+    })?
+    .ok_or(ApiError::not_found("relationship"))?;
+    Ok(JsonB(settle_bond(user, luminor, bond)?))
+}
+
+const LOCK_MEMORIES: Stmt = Stmt::write(
+    "SELECT key_memories, to_jsonb(now()), gen_random_uuid()::text FROM public.luminor_relationships
+      WHERE user_id = $1 AND luminor_id = $2 FOR UPDATE",
+    &[UUIDOID, UUIDOID],
+);
+const SAVE_MEMORIES: Stmt = Stmt::write(
+    "UPDATE public.luminor_relationships SET key_memories = $3 WHERE user_id = $1 AND luminor_id = $2",
+    &[UUIDOID, UUIDOID, JSONBOID],
+);
+
+/// Remember something about the user.  The same content again updates the
+/// memory; beyond 100 the least important, oldest memory is forgotten.
+/// Returns the stored memory with its id.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn add_key_memory(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_luminor_id: default!(Option<Uuid>, "NULL"),
+    p_memory_type: default!(Option<String>, "'fact'"),
+    p_content: default!(Option<String>, "NULL"),
+    p_importance: default!(Option<i32>, "5"),
+) -> Result<JsonB, ErrorReport> {
+    let luminor = required(p_luminor_id, "p_luminor_id")?;
+    let kind = p_memory_type.unwrap_or_else(|| "fact".into());
+    if !memory::is_valid_memory_type(&kind) {
+        return Err(ApiError::invalid("p_memory_type", "must be 2 to 30 of a-z and _, e.g. fact, preference, goal").into());
+    }
+    let content = required(p_content, "p_content")?;
+    let content = content.trim();
+    if content.is_empty() || content.chars().count() > memory::MAX_CONTENT_CHARS {
+        return Err(ApiError::invalid("p_content", "must be 1 to 2000 characters").into());
+    }
+    let importance = p_importance.unwrap_or(5);
+    if !(1..=10).contains(&importance) {
+        return Err(ApiError::invalid("p_importance", "must be between 1 and 10").into());
+    }
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    ensure_relationship(user, luminor)?;
+    let (mut memories, now, fresh_id) = db::write(&LOCK_MEMORIES, &[user.into(), luminor.into()], |rows| {
+        let row = rows.first();
+        let memories = match row.get::<JsonB>(1)?.map(|j| j.0) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        Ok((memories, row.get::<JsonB>(2)?.map(|j| j.0).unwrap_or(Value::Null), row.get::<String>(3)?.unwrap_or_default()))
+    })?;
+    let stored = memory::remember(&mut memories, NewMemory { kind: &kind, content, importance, now, fresh_id });
+    db::write(&SAVE_MEMORIES, &[user.into(), luminor.into(), JsonB(Value::Array(memories)).into()], |_| Ok(()))?;
+    Ok(JsonB(stored))
+}
+
+const MEMORIES_WITH_AGE: Stmt = Stmt::read(
+    "SELECT m, extract(epoch FROM now() - (m ->> 'updated_at')::timestamptz)::float8 / 3600
+       FROM public.luminor_relationships r, jsonb_array_elements(r.key_memories) m
+      WHERE r.user_id = $1 AND r.luminor_id = $2",
+    &[UUIDOID, UUIDOID],
+);
+const RELATIONSHIP_EXISTS: Stmt = Stmt::read(
+    "SELECT EXISTS (SELECT 1 FROM public.luminor_relationships WHERE user_id = $1 AND luminor_id = $2)",
+    &[UUIDOID, UUIDOID],
+);
+
+/// The memories most worth putting in a prompt about `p_query`, best first
+/// (recency + importance + relevance; see `domain::memory`).
+#[pg_extern(stable, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_key_memories(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_luminor_id: default!(Option<Uuid>, "NULL"),
+    p_query: default!(Option<String>, "NULL"),
+    p_limit: default!(Option<i32>, "10"),
+) -> Result<JsonB, ErrorReport> {
+    let luminor = required(p_luminor_id, "p_luminor_id")?;
+    let limit = page_limit(p_limit, 10, 100, "p_limit")? as usize;
+    let query = crate::api::text_arg(p_query, "p_query", 2000)?;
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    if !db::read(&RELATIONSHIP_EXISTS, &[user.into(), luminor.into()], db::one::<bool>)? {
+        return Err(ApiError::not_found("relationship").into());
+    }
+    let memories = db::read(&MEMORIES_WITH_AGE, &[user.into(), luminor.into()], |rows| {
+        rows.map(|row| Ok((row.get::<JsonB>(1)?.map(|j| j.0).unwrap_or(Value::Null), row.get::<f64>(2)?.unwrap_or(0.0))))
+            .collect::<ApiResult<Vec<_>>>()
+    })?;
+    Ok(JsonB(Value::Array(memory::recall(memories, query.as_deref(), limit))))
+}
+
+const RELATIONSHIP_WITH_LUMINOR: Stmt = Stmt::read(
+    "SELECT to_jsonb(lr) || jsonb_build_object('luminor_name', l.name, 'luminor_color', l.color),
+            lr.bond_level, lr.bond_xp
+       FROM public.luminor_relationships lr JOIN public.luminors l ON l.id = lr.luminor_id
+      WHERE lr.user_id = $1 AND lr.luminor_id = $2",
+    &[UUIDOID, UUIDOID],
+);
+
+/// Query pattern 5: the relationship with the Luminor's name and colour,
+/// the XP the current level needs (null at the level-10 cap) and the
+/// progress through it (100 at the cap).
+#[pg_extern(stable, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_luminor_relationship(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_luminor_id: default!(Option<Uuid>, "NULL"),
+) -> Result<JsonB, ErrorReport> {
+    let luminor = required(p_luminor_id, "p_luminor_id")?;
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    let found = db::read(&RELATIONSHIP_WITH_LUMINOR, &[user.into(), luminor.into()], |rows| {
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let row = rows.first();
+        let bond = Bond { level: row.get::<i32>(2)?.unwrap_or(1), xp: row.get::<i32>(3)?.unwrap_or(0) };
+        Ok(Some((row.get::<JsonB>(1)?.map(|j| j.0).unwrap_or(Value::Null), bond)))
+    })?;
+    let (mut relationship, bond) = found.ok_or(ApiError::not_found("relationship"))?;
+    if let Some(obj) = relationship.as_object_mut() {
+        obj.insert("xp_for_next_level".into(), json!(bond::xp_to_level_up(bond.level)));
+        obj.insert("level_progress_percent".into(), json!(bond.progress_percent()));
+    }
+    Ok(JsonB(relationship))
+}
+
+// The limit is applied inside the subquery, newest first (query pattern 2
+// applies LIMIT to the aggregate's single row, i.e. not at all).
+const CONVERSATION_WITH_MESSAGES: Stmt = Stmt::read(
+    "SELECT c.user_id, to_jsonb(c),
+            jsonb_build_object('id', l.id, 'name', l.name, 'slug', l.slug, 'title', l.title,
+                               'color', l.color, 'avatar_url', l.avatar_url, 'icon', l.icon),
+            coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.created_at DESC, m.id DESC)
+                        FROM (SELECT * FROM public.luminor_messages m
+                               WHERE m.conversation_id = c.id
+                               ORDER BY m.created_at DESC, m.id DESC LIMIT $2) m), '[]'::jsonb)
+       FROM public.luminor_conversations c JOIN public.luminors l ON l.id = c.luminor_id
+      WHERE c.id = $1",
+    &[UUIDOID, INT8OID],
+);
+
+/// Query pattern 2: `{conversation, luminor, messages}`, the newest
+/// `p_limit` messages first (default 50, at most 500).
+#[pg_extern(stable, security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn get_conversation_with_messages(
+    p_conversation_id: default!(Option<Uuid>, "NULL"),
+    p_limit: default!(Option<i32>, "50"),
+) -> Result<JsonB, ErrorReport> {
+    let conversation = required(p_conversation_id, "p_conversation_id")?;
+    let limit = page_limit(p_limit, 50, 500, "p_limit")?;
+    let caller = Caller::current()?;
+    if caller.uid.is_none() && !caller.trusted {
+        return Err(ApiError::NotAuthenticated.into());
+    }
+    let found = db::read(&CONVERSATION_WITH_MESSAGES, &[conversation.into(), limit.into()], |rows| {
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let row = rows.first();
+        let owner: Option<Uuid> = row.get(1)?;
+        let json = |i: usize| -> ApiResult<Value> { Ok(row.get::<JsonB>(i)?.map(|j| j.0).unwrap_or(Value::Null)) };
+        Ok(Some((owner, json!({ "conversation": json(2)?, "luminor": json(3)?, "messages": json(4)? }))))
+    })?;
+    match found {
+        Some((owner, body)) if caller.trusted || owner == caller.uid => Ok(JsonB(body)),
+        _ => Err(ApiError::not_found("conversation").into()),
+    }
+}
+
+const ARCHIVE_OLD: Stmt = Stmt::write(
+    "WITH archived AS (
+         UPDATE public.luminor_conversations SET is_archived = true, is_active = false
+          WHERE NOT is_archived AND coalesce(last_message_at, created_at) < now() - $1
+         RETURNING 1)
+     SELECT count(*)::int4 FROM archived",
+    &[INTERVALOID],
+);
+
+/// Maintenance (service role): archive conversations idle for longer than
+/// `p_older_than` (default 90 days).
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn archive_old_conversations(
+    p_older_than: default!(Option<pgrx::datum::Interval>, "NULL"),
+) -> Result<i32, ErrorReport> {
+    Caller::current()?.require_trusted()?;
+    let age = match p_older_than {
+        Some(age) => age,
+        None => pgrx::datum::Interval::new(0, 90, 0).map_err(|e| ApiError::Internal(e.to_string()))?,
+    };
+    Ok(db::write(&ARCHIVE_OLD, &[age.into()], db::one::<i32>)?)
+}

@@ -1,0 +1,148 @@
+//! Social: likes, follows, presence.
+
+use crate::api::required;
+use crate::db::{self, Stmt};
+use crate::error::{ApiError, ApiResult};
+use crate::identity::Caller;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::pg_sys::BuiltinOid::*;
+use pgrx::prelude::*;
+use pgrx::{JsonB, Uuid};
+use serde_json::json;
+
+// One statement decides and does the toggle: delete the like if it exists,
+// otherwise insert it.  ON CONFLICT DO NOTHING absorbs a double click racing
+// itself (the second insert waits for the first and then does nothing), so
+// no unique-violation error ever reaches the client.
+const TOGGLE_LIKE: Stmt = Stmt::write(
+    "WITH visible AS (
+         SELECT c.id FROM public.creations c
+          WHERE c.id = $2 AND ((c.status = 'published' AND c.is_public) OR c.user_id = $1)),
+     unliked AS (
+         DELETE FROM public.likes l USING visible v
+          WHERE l.user_id = $1 AND l.creation_id = v.id
+         RETURNING l.id),
+     liked AS (
+         INSERT INTO public.likes (user_id, creation_id)
+         SELECT $1, v.id FROM visible v WHERE NOT EXISTS (SELECT 1 FROM unliked)
+         ON CONFLICT (user_id, creation_id) DO NOTHING
+         RETURNING id)
+     SELECT EXISTS (SELECT 1 FROM visible), NOT EXISTS (SELECT 1 FROM unliked)",
+    &[UUIDOID, UUIDOID],
+);
+// Read after the toggle statement, whose AFTER triggers moved the counter.
+const LIKE_COUNT: Stmt = Stmt::read("SELECT like_count FROM public.creations WHERE id = $1", &[UUIDOID]);
+
+/// Like a creation, or unlike it if already liked.  `{liked, like_count}`.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn toggle_like(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+    p_creation_id: default!(Option<Uuid>, "NULL"),
+) -> Result<JsonB, ErrorReport> {
+    let creation = required(p_creation_id, "p_creation_id")?;
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    let (visible, liked) = db::write(&TOGGLE_LIKE, &[user.into(), creation.into()], |rows| {
+        let row = rows.first();
+        Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<bool>(2)?.unwrap_or(false)))
+    })?;
+    if !visible {
+        return Err(ApiError::not_found("creation").into());
+    }
+    let like_count: i32 = db::read(&LIKE_COUNT, &[creation.into()], db::one)?;
+    Ok(JsonB(json!({ "liked": liked, "like_count": like_count })))
+}
+
+const TARGET_PROFILE_EXISTS: Stmt =
+    Stmt::read("SELECT EXISTS (SELECT 1 FROM public.profiles WHERE id = $1 AND is_active)", &[UUIDOID]);
+const FOLLOW: Stmt = Stmt::write(
+    "INSERT INTO public.follows (follower_id, following_id) VALUES ($1, $2)
+     ON CONFLICT (follower_id, following_id) DO NOTHING",
+    &[UUIDOID, UUIDOID],
+);
+const UNFOLLOW: Stmt = Stmt::write(
+    "DELETE FROM public.follows WHERE follower_id = $1 AND following_id = $2",
+    &[UUIDOID, UUIDOID],
+);
+const FOLLOW_STATE: Stmt = Stmt::read(
+    "SELECT EXISTS (SELECT 1 FROM public.follows WHERE follower_id = $1 AND following_id = $2),
+            (SELECT follower_count FROM public.profiles WHERE id = $2),
+            (SELECT following_count FROM public.profiles WHERE id = $1)",
+    &[UUIDOID, UUIDOID],
+);
+
+fn set_following(
+    p_follower_id: Option<Uuid>,
+    p_following_id: Option<Uuid>,
+    follow: bool,
+) -> ApiResult<JsonB> {
+    let target = required(p_following_id, "p_following_id")?;
+    let follower = Caller::current()?.acting_for(p_follower_id, "p_follower_id")?;
+    if follower == target {
+        return Err(ApiError::invalid("p_following_id", "you cannot follow yourself"));
+    }
+    if !db::read(&TARGET_PROFILE_EXISTS, &[target.into()], db::one::<bool>)? {
+        return Err(ApiError::not_found("user"));
+    }
+    let stmt = if follow { &FOLLOW } else { &UNFOLLOW };
+    db::write(stmt, &[follower.into(), target.into()], |_| Ok(()))?;
+    db::read(&FOLLOW_STATE, &[follower.into(), target.into()], |rows| {
+        let row = rows.first();
+        Ok(JsonB(json!({
+            "following": row.get::<bool>(1)?.unwrap_or(false),
+            "follower_count": row.get::<i32>(2)?.unwrap_or(0),
+            "following_count": row.get::<i32>(3)?.unwrap_or(0),
+        })))
+    })
+}
+
+/// Follow a user (idempotent).  `{following, follower_count, following_count}`:
+/// the followed user's follower count and the follower's following count.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn follow_user(
+    p_follower_id: default!(Option<Uuid>, "NULL"),
+    p_following_id: default!(Option<Uuid>, "NULL"),
+) -> Result<JsonB, ErrorReport> {
+    Ok(set_following(p_follower_id, p_following_id, true)?)
+}
+
+/// Unfollow a user (idempotent); same result shape as follow_user.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn unfollow_user(
+    p_follower_id: default!(Option<Uuid>, "NULL"),
+    p_following_id: default!(Option<Uuid>, "NULL"),
+) -> Result<JsonB, ErrorReport> {
+    Ok(set_following(p_follower_id, p_following_id, false)?)
+}
+
+// Writes at most once a minute per user: apps call this on every page view,
+// and a row rewrite per call would bloat profiles for nothing.
+const TOUCH_LAST_ACTIVE: Stmt = Stmt::write(
+    "WITH touched AS (
+         UPDATE public.profiles SET last_active_at = now()
+          WHERE id = $1 AND (last_active_at IS NULL OR last_active_at < now() - interval '1 minute')
+         RETURNING last_active_at)
+     SELECT EXISTS (SELECT 1 FROM public.profiles WHERE id = $1),
+            coalesce((SELECT last_active_at FROM touched),
+                     (SELECT last_active_at FROM public.profiles WHERE id = $1))",
+    &[UUIDOID],
+);
+
+/// Record that the user is active now; returns the stored timestamp.
+#[pg_extern(security_definer)]
+#[search_path(pg_catalog, pg_temp)]
+fn update_last_active(
+    p_user_id: default!(Option<Uuid>, "NULL"),
+) -> Result<Option<pgrx::datum::TimestampWithTimeZone>, ErrorReport> {
+    let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    let (exists, at) = db::write(&TOUCH_LAST_ACTIVE, &[user.into()], |rows| {
+        let row = rows.first();
+        Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<pgrx::datum::TimestampWithTimeZone>(2)?))
+    })?;
+    if !exists {
+        return Err(ApiError::not_found("profile").into());
+    }
+    Ok(at)
+}

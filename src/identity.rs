@@ -1,0 +1,110 @@
+//! Who is calling, and for whom they may act.
+//!
+//! The caller's identity comes from the JWT (`auth.uid()`), never from an
+//! argument.  Trusted callers (service_role, any role with BYPASSRLS, a
+//! superuser in psql) may act for any user and say which one; everyone else
+//! may name only themselves.
+//!
+//! The API functions run as SECURITY DEFINER, where `current_user` is the
+//! extension owner; the role PostgREST switched to is still the `role`
+//! setting (`SET LOCAL ROLE` / `set_config('role', ...)`), which a definer
+//! function does not change.  With no SET ROLE it reads `none`, and the
+//! session user is the caller (psql).
+
+use crate::db::{self, Stmt};
+use crate::error::{ApiError, ApiResult};
+use pgrx::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    /// `auth.uid()`: the JWT's `sub`, if any.
+    pub uid: Option<Uuid>,
+    /// service_role, BYPASSRLS or superuser.
+    pub trusted: bool,
+}
+
+const CALLER: Stmt = Stmt::read(
+    "SELECT auth.uid(),
+            coalesce((SELECT r.rolsuper OR r.rolbypassrls
+                        FROM pg_catalog.pg_roles r
+                       WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
+                                                  pg_catalog.session_user())), false)",
+    &[],
+);
+
+impl Caller {
+    pub fn current() -> ApiResult<Caller> {
+        db::read(&CALLER, &[], |rows| {
+            let row = rows.first();
+            Ok(Caller {
+                uid: row.get::<Uuid>(1)?,
+                trusted: row.get::<bool>(2)?.unwrap_or(false),
+            })
+        })
+    }
+
+    /// The user to act for: `requested` if the caller may act for them,
+    /// else the caller.  `arg` names the argument in errors.
+    pub fn acting_for(&self, requested: Option<Uuid>, arg: &'static str) -> ApiResult<Uuid> {
+        resolve_subject(self, requested, arg)
+    }
+
+    /// Only trusted callers (maintenance functions).
+    pub fn require_trusted(&self) -> ApiResult<()> {
+        if self.trusted {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("only the service role may call this function".into()))
+        }
+    }
+}
+
+/// The identity rule, as a pure function so it can be tested without a
+/// database.
+pub fn resolve_subject(caller: &Caller, requested: Option<Uuid>, arg: &'static str) -> ApiResult<Uuid> {
+    match (caller.trusted, caller.uid, requested) {
+        (_, _, Some(user)) if caller.trusted => Ok(user),
+        (true, Some(me), None) => Ok(me),
+        (true, None, None) => Err(ApiError::MissingArgument(arg)),
+        (false, None, _) => Err(ApiError::NotAuthenticated),
+        (false, Some(me), None) => Ok(me),
+        (false, Some(me), Some(user)) if user == me => Ok(me),
+        (false, Some(_), Some(_)) => Err(ApiError::Forbidden(format!(
+            "{arg} must be your own user id: you may not act for another user"
+        ))),
+        (true, _, Some(_)) => unreachable!("handled by the first arm"),
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    fn uid(n: u8) -> Uuid {
+        Uuid::from_bytes([n; 16])
+    }
+
+    #[test]
+    fn users_act_only_for_themselves() {
+        let me = Caller { uid: Some(uid(1)), trusted: false };
+        assert_eq!(resolve_subject(&me, None, "p_user_id"), Ok(uid(1)));
+        assert_eq!(resolve_subject(&me, Some(uid(1)), "p_user_id"), Ok(uid(1)));
+        assert_eq!(resolve_subject(&me, Some(uid(2)), "p_user_id").unwrap_err().sqlstate(), "42501");
+    }
+
+    #[test]
+    fn anonymous_callers_are_not_authenticated() {
+        let anon = Caller { uid: None, trusted: false };
+        assert_eq!(resolve_subject(&anon, None, "p_user_id"), Err(ApiError::NotAuthenticated));
+        assert_eq!(resolve_subject(&anon, Some(uid(2)), "p_user_id"), Err(ApiError::NotAuthenticated));
+    }
+
+    #[test]
+    fn trusted_callers_name_the_user() {
+        let service = Caller { uid: None, trusted: true };
+        assert_eq!(resolve_subject(&service, Some(uid(2)), "p_user_id"), Ok(uid(2)));
+        assert_eq!(resolve_subject(&service, None, "p_user_id"), Err(ApiError::MissingArgument("p_user_id")));
+        let superuser_with_claims = Caller { uid: Some(uid(3)), trusted: true };
+        assert_eq!(resolve_subject(&superuser_with_claims, None, "p_user_id"), Ok(uid(3)));
+    }
+}
