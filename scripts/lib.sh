@@ -374,8 +374,8 @@ postgrest_running() {
 
 # wait_http URL SECONDS: until the URL answers 2xx.
 wait_http() {
-    local url=$1 secs=$2 i
-    for ((i = 0; i < secs * 4; i++)); do
+    local url=$1 deadline=$((SECONDS + $2))
+    while ((SECONDS < deadline)); do
         if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
             return 0
         fi
@@ -404,8 +404,8 @@ postgrest_start() {
     local pid=$!
     echo "$pid" >"$pidfile"
     disown "$pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < wait * 4; i++)); do
+    local deadline=$((SECONDS + wait))
+    while ((SECONDS < deadline)); do
         if ! kill -0 "$pid" 2>/dev/null; then
             rm -f "$pidfile"
             tail -n 30 "$logf" >&2

@@ -196,6 +196,12 @@ summary() {
         esac
     done
     printf 'total time %ss\n' "$SECONDS"
+    if [[ $FAILED -gt 0 ]]; then
+        echo "FAILED: $FAILED suite(s)"
+    else
+        echo "all suites passed"
+    fi
+    # Last line, in the plain "N passed, N failed, N skipped" form.
     printf 'suites: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 }
 
@@ -235,7 +241,5 @@ cleanup
 TEST_PGDATA=
 summary
 if [[ $FAILED -gt 0 ]]; then
-    echo "FAILED: $FAILED suite(s)" >&2
     exit 1
 fi
-echo "all suites passed"
