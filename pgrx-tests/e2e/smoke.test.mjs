@@ -58,6 +58,9 @@ describe('PostgREST in front of arcanea', () => {
     const { data, error } = await user.client.rpc('e2e_whoami')
     assert.equal(error, null)
     assert.deepEqual(data, { role: 'authenticated', uid: user.id, jwt_role: 'authenticated' })
+    // Signing up through auth.users is what makes arcanea create the profile.
+    const profiles = await stack.query(`select username from public.profiles where id = :'id'`, { id: user.id })
+    assert.deepEqual(profiles, [{ username: 'smoke_user' }])
   })
 
   test('the service_role key switches to service_role', async () => {
