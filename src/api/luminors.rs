@@ -407,9 +407,6 @@ fn archive_old_conversations(
     p_older_than: default!(Option<pgrx::datum::Interval>, "NULL"),
 ) -> Result<i32, ErrorReport> {
     Caller::current()?.require_trusted()?;
-    let age = match p_older_than {
-        Some(age) => age,
-        None => pgrx::datum::Interval::new(0, 90, 0).map_err(|e| ApiError::Internal(e.to_string()))?,
-    };
+    let age = crate::api::age_or_days(p_older_than, 90)?;
     Ok(db::write(&ARCHIVE_OLD, &[age.into()], db::one::<i32>)?)
 }

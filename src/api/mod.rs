@@ -44,7 +44,7 @@ pub(crate) fn page_offset(value: Option<i32>, max: i32, arg: &'static str) -> Ap
     }
 }
 
-/// Trimmed text within `max` characters; empty means absent when `optional`.
+/// Optional text of at most `max` characters.
 pub(crate) fn text_arg(value: Option<String>, arg: &'static str, max: usize) -> ApiResult<Option<String>> {
     match value {
         None => Ok(None),
@@ -52,6 +52,14 @@ pub(crate) fn text_arg(value: Option<String>, arg: &'static str, max: usize) -> 
             Err(ApiError::invalid(arg, format!("longer than {max} characters")))
         }
         Some(s) => Ok(Some(s)),
+    }
+}
+
+/// A maintenance age: the given interval, or `default_days` days.
+pub(crate) fn age_or_days(value: Option<pgrx::datum::Interval>, default_days: i32) -> ApiResult<pgrx::datum::Interval> {
+    match value {
+        Some(age) => Ok(age),
+        None => pgrx::datum::Interval::new(0, default_days, 0).map_err(|e| ApiError::Internal(e.to_string())),
     }
 }
 

@@ -72,10 +72,7 @@ fn cleanup_notifications(
     p_read_older_than: default!(Option<pgrx::datum::Interval>, "NULL"),
 ) -> Result<i32, ErrorReport> {
     Caller::current()?.require_trusted()?;
-    let age = match p_read_older_than {
-        Some(age) => age,
-        None => pgrx::datum::Interval::new(0, 30, 0).map_err(|e| ApiError::Internal(e.to_string()))?,
-    };
+    let age = crate::api::age_or_days(p_read_older_than, 30)?;
     Ok(db::write(&CLEANUP, &[age.into()], db::one::<i32>)?)
 }
 
