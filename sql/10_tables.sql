@@ -167,7 +167,9 @@ CREATE TABLE public.luminor_messages (
     user_rating     integer
         CONSTRAINT luminor_messages_user_rating_range CHECK (user_rating BETWEEN 1 AND 5),
     was_helpful     boolean,
-    created_at      timestamptz NOT NULL DEFAULT now(),
+    -- clock_timestamp(), not now(): a user turn and the assistant's reply
+    -- written in one transaction must still sort in the order written.
+    created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     CONSTRAINT luminor_messages_conversation_owner
         FOREIGN KEY (conversation_id, user_id)
         REFERENCES public.luminor_conversations (id, user_id) ON DELETE CASCADE
