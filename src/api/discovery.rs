@@ -46,8 +46,9 @@ const NEWEST: Stmt = Stmt::read(
 );
 
 // Ranked full-text search over the weighted document (title A, tags B,
-// description C), stemmed and verbatim both; a query that names a tag
-// exactly adds 1 to the rank, which beats any text match alone.
+// description C), stemmed and verbatim both.  The text rank is scaled into
+// [0, 1) (normalisation 32: rank / (rank + 1)), so a query that names a tag
+// exactly, which adds 1, outranks any text match alone.
 // websearch_to_tsquery accepts anything a person types ("quotes", -not, or)
 // and never raises a syntax error.
 const RANKED: Stmt = Stmt::read(
@@ -57,7 +58,7 @@ const RANKED: Stmt = Stmt::read(
                     || websearch_to_tsquery('pg_catalog.simple', $1) AS query,
                     lower(btrim($1)) AS tag),
          hits AS (
-             SELECT c.*, (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query)
+             SELECT c.*, (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
                           + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank
                FROM q, public.creations c
               WHERE c.status = 'published' AND c.is_public
