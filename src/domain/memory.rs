@@ -225,7 +225,9 @@ mod unit {
     fn a_single_memory_keeps_its_raw_scores() {
         let one = vec![(json!({"id": "d", "content": "Paints dragons", "importance": 8}), 0.0)];
         let top = recall(one, Some("dragon"), 5);
-        assert_eq!(top[0]["relevance"], 1.0);
-        assert_eq!(top[0]["score"], 2.8);
+        // "dragon" against {paint, dragon}: cosine 1/sqrt(2).
+        assert_eq!(top[0]["relevance"], 0.707);
+        // recency 1 (age 0) + importance 0.8 + relevance 0.707
+        assert_eq!(top[0]["score"], 2.507);
     }
 }
