@@ -26,6 +26,7 @@ SELECT pg_catalog.pg_extension_config_dump('public.comments', '');
 SELECT pg_catalog.pg_extension_config_dump('public.follows', '');
 SELECT pg_catalog.pg_extension_config_dump('public.notifications', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.arcanean_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('arcanea.search_terms', '');
 
 -- The compatibility tables, when this extension created them (bare
 -- PostgreSQL): their rows are users' data too.  Inside Supabase they are

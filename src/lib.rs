@@ -27,6 +27,7 @@ pub mod signup;
 extension_sql_file!("../sql/00_supabase_compat.sql", name = "supabase_compat", bootstrap);
 extension_sql_file!("../sql/10_tables.sql", name = "tables", requires = ["supabase_compat"]);
 extension_sql_file!("../sql/20_counters.sql", name = "counters", requires = ["tables"]);
+extension_sql_file!("../sql/25_search_terms.sql", name = "search_terms", requires = ["counters"]);
 extension_sql_file!(
     "../sql/30_notifications.sql",
     name = "notifications",
@@ -43,7 +44,11 @@ CREATE TRIGGER arcanea_handle_new_user AFTER INSERT ON auth.users
     name = "signup_trigger",
     requires = ["tables", signup::arcanea::handle_new_user]
 );
-extension_sql_file!("../sql/50_security.sql", name = "security", requires = ["notifications", "luminors_seed"]);
+extension_sql_file!(
+    "../sql/50_security.sql",
+    name = "security",
+    requires = ["notifications", "luminors_seed", "search_terms"]
+);
 extension_sql_file!("../sql/60_api_types.sql", name = "api_types", requires = ["tables"]);
 extension_sql_file!("../sql/90_finalize.sql", name = "finalize", finalize);
 

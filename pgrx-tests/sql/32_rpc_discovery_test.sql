@@ -1,6 +1,6 @@
 -- RPC API, discovery: search, the following feed and its cursor, stats.
 BEGIN;
-SELECT plan(40);
+SELECT plan(44);
 
 CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
     SELECT set_config('role', r, true),
@@ -37,6 +37,14 @@ SELECT is((SELECT count(*)::int FROM search_creations('"small dragon"')), 1, 'se
 SELECT is((SELECT count(*)::int FROM search_creations('dragon -sea')), 2, 'search_creations: exclusions');
 SELECT is((SELECT count(*)::int FROM search_creations('dragon sea')), 1, 'search_creations: two words, both required');
 SELECT is((SELECT count(*)::int FROM search_creations('zebra')), 0, 'search_creations: no match, no rows');
+SELECT is((SELECT count(*)::int FROM search_creations('dragn')), 3, 'search_creations: typo-tolerant (a missing letter)');
+SELECT is((SELECT title FROM search_creations('synthwvae')), 'Synthwave nights', 'search_creations: typo-tolerant (swapped letters)');
+SELECT is((SELECT count(*)::int FROM search_creations('drgon sea')), 1, 'search_creations: a typo inside a two-word query');
+RESET ROLE;
+SELECT ok(NOT EXISTS (SELECT 1 FROM arcanea.search_terms WHERE term IN ('secret', 'unreleased', 'hidden'))
+          AND EXISTS (SELECT 1 FROM arcanea.search_terms WHERE term = 'lullaby'),
+          'search vocabulary: words of published public creations only');
+SELECT pg_temp.act_as('anon');
 SELECT is((SELECT count(*)::int FROM search_creations('''); DROP TABLE creations; --')), 0,
           'search_creations: SQL meta-characters are just text');
 SELECT results_eq($$SELECT id FROM search_creations()$$,

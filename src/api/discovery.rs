@@ -2,7 +2,7 @@
 
 use crate::api::{page_limit, page_offset, text_arg};
 use crate::db::{self, Stmt};
-use crate::domain::cursor;
+use crate::domain::{cursor, search};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Caller;
 use pgrx::pg_sys::panic::ErrorReport;
@@ -10,6 +10,7 @@ use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
 use serde_json::Value;
+use std::collections::HashMap;
 
 type SearchRow = pgrx::composite_type!('static, "creation_search_result");
 type FeedRow = pgrx::composite_type!('static, "user_feed_item");
@@ -74,7 +75,48 @@ const RANKED: Stmt = Stmt::read(
     &[TEXTOID, TEXTOID, INT8OID, INT8OID],
 );
 
-/// Search published public creations, most relevant first.
+const UNKNOWN_WORDS: Stmt = Stmt::read(
+    "SELECT w FROM unnest($1::text[]) AS w
+      WHERE NOT EXISTS (SELECT 1 FROM arcanea.search_terms t WHERE t.term = w)",
+    &[TEXTARRAYOID],
+);
+// Same first letter, length within the budget: a primary-key range scan.
+const CORRECTION_CANDIDATES: Stmt = Stmt::read(
+    "SELECT term FROM arcanea.search_terms
+      WHERE term >= $1 AND term < $2 AND char_length(term) BETWEEN $3 AND $4",
+    &[TEXTOID, TEXTOID, INT4OID, INT4OID],
+);
+
+/// The query with each word that no published creation uses replaced by
+/// the closest word that one does (within the word's typo budget).
+fn correct_typos(query: &str) -> ApiResult<String> {
+    let words = search::correctable_words(query);
+    if words.is_empty() {
+        return Ok(query.to_string());
+    }
+    let unknown: Vec<String> = db::read(&UNKNOWN_WORDS, &[words.into()], collect::<String>)?;
+    let mut corrections = HashMap::new();
+    for word in unknown {
+        let first = word.chars().next().expect("correctable words are not empty");
+        let Some(after_first) = char::from_u32(first as u32 + 1) else { continue };
+        let len = word.chars().count() as i32;
+        let budget = search::typo_budget(len as usize) as i32;
+        let args = [
+            first.to_string().into(),
+            after_first.to_string().into(),
+            (len - budget).into(),
+            (len + budget).into(),
+        ];
+        let candidates: Vec<String> = db::read(&CORRECTION_CANDIDATES, &args, collect::<String>)?;
+        if let Some(fixed) = search::best_correction(&word, &candidates) {
+            corrections.insert(word, fixed);
+        }
+    }
+    Ok(search::apply_corrections(query, &corrections))
+}
+
+/// Search published public creations, most relevant first.  Typo-tolerant:
+/// a word no creation uses is read as the closest word one does.
 #[pg_extern(stable, security_definer, requires = ["api_types"])]
 #[search_path(pg_catalog, pg_temp)]
 fn search_creations(
@@ -94,7 +136,10 @@ fn search_creations(
     let offset = page_offset(p_offset, MAX_OFFSET, "p_offset")?;
     let rows = match query {
         None => db::read(&NEWEST, &[kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?,
-        Some(q) => db::read(&RANKED, &[q.into(), kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?,
+        Some(q) => {
+            let q = correct_typos(&q)?;
+            db::read(&RANKED, &[q.into(), kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?
+        }
     };
     Ok(SetOfIterator::new(rows))
 }

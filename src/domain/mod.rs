@@ -5,4 +5,5 @@ pub mod bond;
 pub mod cursor;
 pub mod memory;
 pub mod mentions;
+pub mod search;
 pub mod username;
