@@ -55,14 +55,8 @@ extension_sql_file!("../sql/90_finalize.sql", name = "finalize", finalize);
 #[cfg(any(test, feature = "pg_test"))]
 #[pg_schema]
 mod tests {
-    use pgrx::prelude::*;
-
-    #[pg_test]
-    fn auth_uid_reads_json_claims() {
-        Spi::run("select set_config('request.jwt.claims', '{\"sub\":\"6f1c1c2e-0000-4000-8000-000000000001\"}', true)").unwrap();
-        let uid = Spi::get_one::<String>("select auth.uid()::text").unwrap();
-        assert_eq!(uid.as_deref(), Some("6f1c1c2e-0000-4000-8000-000000000001"));
-    }
+    // `#[pg_schema]` needs an inline module; the tests live in their own file.
+    include!("tests.rs");
 }
 
 /// Required by `cargo pgrx test`.

@@ -83,9 +83,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     rows[a.len()][b.len()]
 }
 
-/// The closest candidate within the word's budget; ties go to the candidate
-/// closest in length, then alphabetical (deterministic).
+/// The closest candidate within the word's budget, or `None` when the word
+/// is itself a candidate; ties go to the candidate closest in length, then
+/// alphabetical (deterministic).
 pub fn best_correction(word: &str, candidates: &[String]) -> Option<String> {
+    if candidates.iter().any(|c| c == word) {
+        return None;
+    }
     let budget = typo_budget(word.chars().count());
     let len = word.chars().count() as isize;
     candidates

@@ -1,0 +1,101 @@
+// In-database tests (`cargo pgrx test`): what only a running backend shows.
+// The behaviour of every RPC as PostgREST calls it is covered by the pgTAP
+// suites in pgrx-tests/sql; these pin the machinery underneath.
+
+use pgrx::prelude::*;
+
+/// The SQLSTATE a statement raises, as a PL/pgSQL exception handler sees it.
+/// Call it once as the superuser before switching roles: it defines the
+/// catcher the first time.
+fn sqlstate_of(statement: &str) -> String {
+    Spi::run(
+        "DO $$ BEGIN
+             IF to_regprocedure('pg_temp.sqlstate_of(text)') IS NULL THEN
+                 CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $f$
+                 BEGIN EXECUTE q; RETURN '00000'; EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE; END $f$;
+             END IF;
+         END $$",
+    )
+    .unwrap();
+    Spi::get_one_with_args::<String>("SELECT pg_temp.sqlstate_of($1)", &[statement.into()])
+        .unwrap()
+        .unwrap()
+}
+
+fn seed_user(id: &str, username: &str) {
+    Spi::run_with_args(
+        "INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES ($1::uuid, $2 || '@t.io', jsonb_build_object('username', $2))",
+        &[id.into(), username.into()],
+    )
+    .unwrap();
+}
+
+#[pg_test]
+fn auth_uid_reads_postgrest_12_json_claims() {
+    Spi::run("SELECT set_config('request.jwt.claims', '{\"sub\":\"6f1c1c2e-0000-4000-8000-000000000001\"}', true)").unwrap();
+    let uid = Spi::get_one::<String>("SELECT auth.uid()::text").unwrap();
+    assert_eq!(uid.as_deref(), Some("6f1c1c2e-0000-4000-8000-000000000001"));
+}
+
+#[pg_test]
+fn auth_uid_reads_the_legacy_claim_first_and_is_null_without_claims() {
+    assert_eq!(Spi::get_one::<String>("SELECT auth.uid()::text").unwrap(), None);
+    Spi::run("SELECT set_config('request.jwt.claims', '{\"sub\":\"6f1c1c2e-0000-4000-8000-000000000001\"}', true)").unwrap();
+    Spi::run("SELECT set_config('request.jwt.claim.sub', '6f1c1c2e-0000-4000-8000-000000000002', true)").unwrap();
+    let uid = Spi::get_one::<String>("SELECT auth.uid()::text").unwrap();
+    assert_eq!(uid.as_deref(), Some("6f1c1c2e-0000-4000-8000-000000000002"));
+}
+
+#[pg_test]
+fn not_found_is_raised_as_pt404_and_the_rewrite_does_not_leak() {
+    seed_user("00000000-0000-4000-8000-000000000001", "tester");
+    let missing = "SELECT toggle_like('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000000ff')";
+    assert_eq!(sqlstate_of(missing), "PT404");
+    // The next errors, ours or Postgres', keep their own codes.
+    assert_eq!(sqlstate_of("SELECT 1 / 0"), "22012");
+    assert_eq!(sqlstate_of("SELECT toggle_like('00000000-0000-4000-8000-000000000001')"), "22004");
+    assert_eq!(sqlstate_of(missing), "PT404");
+    // A plain no_data_found from elsewhere is not turned into PT404.
+    assert_eq!(sqlstate_of("DO $$ BEGIN RAISE no_data_found; END $$"), "P0002");
+}
+
+#[pg_test]
+fn signup_creates_exactly_one_profile() {
+    seed_user("00000000-0000-4000-8000-000000000001", "neo");
+    let (username, arcanean_id) = Spi::get_two::<String, String>(
+        "SELECT username, arcanean_id FROM public.profiles WHERE id = '00000000-0000-4000-8000-000000000001'",
+    )
+    .unwrap();
+    assert_eq!(username.as_deref(), Some("neo"));
+    assert!(arcanean_id.unwrap().starts_with("ARC-"));
+}
+
+#[pg_test]
+fn trusted_and_anonymous_callers_are_told_apart() {
+    seed_user("00000000-0000-4000-8000-000000000001", "alice");
+    // A superuser is trusted and must name the user.
+    assert_eq!(sqlstate_of("SELECT update_last_active()"), "22004");
+    Spi::run("SET LOCAL ROLE service_role").unwrap();
+    assert_eq!(sqlstate_of("SELECT update_last_active('00000000-0000-4000-8000-000000000001')"), "00000");
+    Spi::run("RESET ROLE").unwrap();
+    Spi::run("SET LOCAL ROLE authenticated").unwrap();
+    assert_eq!(sqlstate_of("SELECT update_last_active()"), "42501");
+    Spi::run("RESET ROLE").unwrap();
+}
+
+#[pg_test]
+fn kept_plans_survive_the_extension_being_dropped_and_created_again() {
+    // Plans are kept per backend; after DROP/CREATE EXTENSION every table
+    // has a new OID, and the kept plans must re-plan, not fail.
+    let count = "SELECT count(*) FROM search_creations('dragon')";
+    assert_eq!(Spi::get_one::<i64>(count).unwrap(), Some(0));
+    Spi::run("DROP EXTENSION arcanea CASCADE").unwrap();
+    Spi::run("CREATE EXTENSION arcanea").unwrap();
+    seed_user("00000000-0000-4000-8000-000000000001", "alice");
+    Spi::run(
+        "INSERT INTO public.creations (user_id, title, type, status, published_at)
+         VALUES ('00000000-0000-4000-8000-000000000001', 'Dragon', 'image', 'published', now())",
+    )
+    .unwrap();
+    assert_eq!(Spi::get_one::<i64>(count).unwrap(), Some(1));
+}
