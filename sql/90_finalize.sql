@@ -31,6 +31,9 @@ SELECT pg_catalog.pg_extension_config_dump('arcanea.search_terms', '');
 -- The compatibility tables, when this extension created them (bare
 -- PostgreSQL): their rows are users' data too.  Inside Supabase they are
 -- Supabase's, dumped as ordinary tables.
+-- Arcanea's own three buckets are left out of storage.buckets' dump: the
+-- restore's CREATE EXTENSION seeds them again, and a dumped copy would
+-- collide with the seeded one and sink the whole table's COPY.
 DO $register_compat$
 DECLARE
     compat regclass;
@@ -41,7 +44,9 @@ BEGIN
                       AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
                       AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'arcanea'))
         THEN
-            PERFORM pg_catalog.pg_extension_config_dump(compat, '');
+            PERFORM pg_catalog.pg_extension_config_dump(compat,
+                CASE WHEN compat = 'storage.buckets'::regclass
+                     THEN 'WHERE id NOT IN (''avatars'', ''creations'', ''thumbnails'')' ELSE '' END);
         END IF;
     END LOOP;
 END

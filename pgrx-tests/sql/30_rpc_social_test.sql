@@ -1,7 +1,7 @@
 -- RPC API, social and creation functions, called as PostgREST calls them:
 -- role and JWT claims set inside the transaction.
 BEGIN;
-SELECT plan(62);
+SELECT plan(63);
 
 CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
     SELECT set_config('role', r, true),
@@ -162,6 +162,8 @@ SELECT throws_ok($$SELECT mark_notification_read((SELECT id FROM alice_notificat
 SELECT throws_ok($$SELECT mark_notification_read((SELECT id FROM alice_notification), 'aaaaaaaa-0000-4000-8000-0000000000a1')$$,
                  '42501', NULL, 'mark_notification_read: acting as the recipient is refused');
 SELECT is(mark_all_notifications_read(), 0, 'mark_all_notifications_read: bob had none unread');
+SELECT throws_ok($$SELECT mark_all_notifications_read('aaaaaaaa-0000-4000-8000-0000000000a1')$$,
+                 '42501', NULL, 'mark_all_notifications_read: acting as another user is refused');
 SELECT pg_temp.act_as('authenticated', 'aaaaaaaa-0000-4000-8000-0000000000a1');
 SELECT is(mark_notification_read((SELECT id FROM alice_notification)), true, 'mark_notification_read: true when it marks');
 SELECT is(mark_notification_read((SELECT id FROM alice_notification)), false, 'mark_notification_read: false when already read');
