@@ -17,6 +17,8 @@ use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::{PgBuiltInOids, PgOid};
 use pgrx::prelude::*;
 use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiTupleTable};
+use pgrx::JsonB;
+use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -101,4 +103,30 @@ pub fn first<T: FromDatum + IntoDatum>(rows: SpiTupleTable<'_>) -> ApiResult<Opt
 /// Like [`first`], for statements that always return a value.
 pub fn one<T: FromDatum + IntoDatum>(rows: SpiTupleTable<'_>) -> ApiResult<T> {
     first(rows)?.ok_or_else(|| ApiError::Internal("statement returned no value".into()))
+}
+
+/// Hand the first row to `f`, or `None` when there is no row.
+pub fn maybe_row<R>(
+    rows: SpiTupleTable<'_>,
+    f: impl FnOnce(&SpiTupleTable<'_>) -> ApiResult<R>,
+) -> ApiResult<Option<R>> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    f(&rows.first()).map(Some)
+}
+
+/// Like [`maybe_row`], for statements that always return a row.
+pub fn row<R>(rows: SpiTupleTable<'_>, f: impl FnOnce(&SpiTupleTable<'_>) -> ApiResult<R>) -> ApiResult<R> {
+    maybe_row(rows, f)?.ok_or_else(|| ApiError::Internal("statement returned no row".into()))
+}
+
+/// A jsonb column as JSON; SQL NULL is JSON null.
+pub fn json(row: &SpiTupleTable<'_>, ordinal: usize) -> ApiResult<Value> {
+    Ok(row.get::<JsonB>(ordinal)?.map(|j| j.0).unwrap_or(Value::Null))
+}
+
+/// Two boolean columns (1 and 2), NULL as false: "did it happen, does it exist".
+pub fn two_flags(row: &SpiTupleTable<'_>) -> ApiResult<(bool, bool)> {
+    Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<bool>(2)?.unwrap_or(false)))
 }

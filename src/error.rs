@@ -87,7 +87,9 @@ impl ApiError {
     fn hint(&self) -> Option<&'static str> {
         match self {
             ApiError::NotAuthenticated => Some("Send a user's JWT in the Authorization header."),
-            ApiError::MissingArgument(_) => Some("Pass it as a named argument, e.g. {\"p_creation_id\": \"...\"}."),
+            ApiError::MissingArgument(_) => {
+                Some("Pass it as a named argument, e.g. {\"p_creation_id\": \"...\"}.")
+            }
             ApiError::RateLimited { .. } => Some("Wait and retry; limits are set in arcanea.rate_limits."),
             _ => None,
         }
@@ -202,8 +204,10 @@ mod unit {
         let e = ApiError::invalid("p_limit", "must be between 1 and 100");
         assert_eq!(e.to_string(), "invalid p_limit: must be between 1 and 100");
         assert_eq!(e.sqlstate(), "22023");
-        assert_eq!(ApiError::MissingArgument("p_creation_id").to_string(),
-                   "missing required argument p_creation_id");
+        assert_eq!(
+            ApiError::MissingArgument("p_creation_id").to_string(),
+            "missing required argument p_creation_id"
+        );
         assert_eq!(ApiError::not_found("creation").sqlstate(), "PT404");
     }
 }

@@ -36,10 +36,7 @@ impl Caller {
     pub fn current() -> ApiResult<Caller> {
         db::read(&CALLER, &[], |rows| {
             let row = rows.first();
-            Ok(Caller {
-                uid: row.get::<Uuid>(1)?,
-                trusted: row.get::<bool>(2)?.unwrap_or(false),
-            })
+            Ok(Caller { uid: row.get::<Uuid>(1)?, trusted: row.get::<bool>(2)?.unwrap_or(false) })
         })
     }
 

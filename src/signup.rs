@@ -48,12 +48,8 @@ pub fn ensure_profile(
     let id_bytes: [u8; 16] = *user_id.as_bytes();
     for candidate in username::candidates(requested, email, &id_bytes) {
         let display_name = username::display_name(given_name, &candidate);
-        let args: [DatumWithOid; 4] = [
-            user_id.into(),
-            candidate.as_str().into(),
-            display_name.as_str().into(),
-            avatar_url.into(),
-        ];
+        let args: [DatumWithOid; 4] =
+            [user_id.into(), candidate.as_str().into(), display_name.as_str().into(), avatar_url.into()];
         if db::write(&CLAIM_USERNAME, &args, db::first::<Uuid>)?.is_some() {
             return Ok(Some(candidate));
         }

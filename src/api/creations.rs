@@ -25,15 +25,17 @@ const ARCHIVE: Stmt = Stmt::write(
     &[UUIDOID, UUIDOID],
 );
 // Read with a fresh statement so the row reflects the update and its triggers.
-const OWNED_CREATION: Stmt = Stmt::read(
-    "SELECT c FROM public.creations c WHERE c.id = $1 AND c.user_id = $2",
-    &[UUIDOID, UUIDOID],
-);
+const OWNED_CREATION: Stmt =
+    Stmt::read("SELECT c FROM public.creations c WHERE c.id = $1 AND c.user_id = $2", &[UUIDOID, UUIDOID]);
 
 /// Move one of the user's creations to `stmt`'s status (idempotent) and
 /// return the row.  Another user's creation is "not found": its existence
 /// is not the caller's business.
-fn set_status(stmt: &'static Stmt, p_creation_id: Option<Uuid>, p_user_id: Option<Uuid>) -> ApiResult<CreationRow> {
+fn set_status(
+    stmt: &'static Stmt,
+    p_creation_id: Option<Uuid>,
+    p_user_id: Option<Uuid>,
+) -> ApiResult<CreationRow> {
     let creation = required(p_creation_id, "p_creation_id")?;
     let owner = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
     db::write(stmt, &[creation.into(), owner.into()], |_| Ok(()))?;

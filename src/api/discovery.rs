@@ -9,7 +9,6 @@ use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
-use serde_json::Value;
 use std::collections::HashMap;
 
 type SearchRow = pgrx::composite_type!('static, "creation_search_result");
@@ -36,7 +35,9 @@ fn collect<T: FromDatum + IntoDatum>(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiR
 // An empty query lists the newest published public creations.
 const NEWEST: Stmt = Stmt::read(
     concat!(
-        "SELECT ROW(", creation_columns!(), ", p.username, p.display_name, p.avatar_url, 0::real)
+        "SELECT ROW(",
+        creation_columns!(),
+        ", p.username, p.display_name, p.avatar_url, 0::real)
                 ::public.creation_search_result
            FROM public.creations c JOIN public.profiles p ON p.id = c.user_id
           WHERE c.status = 'published' AND c.is_public AND ($1::text IS NULL OR c.type = $1)
@@ -67,7 +68,9 @@ const RANKED: Stmt = Stmt::read(
                 AND ($2::text IS NULL OR c.type = $2)
               ORDER BY rank DESC, c.created_at DESC, c.id DESC
               LIMIT $3 OFFSET $4)
-         SELECT ROW(", creation_columns!(), ", p.username, p.display_name, p.avatar_url, c.rank)
+         SELECT ROW(",
+        creation_columns!(),
+        ", p.username, p.display_name, p.avatar_url, c.rank)
                 ::public.creation_search_result
            FROM hits c JOIN public.profiles p ON p.id = c.user_id
           ORDER BY c.rank DESC, c.created_at DESC, c.id DESC"
@@ -129,7 +132,9 @@ fn search_creations(
     let kind = p_type.filter(|t| !t.is_empty());
     if let Some(kind) = &kind {
         if !CREATION_TYPES.contains(&kind.as_str()) {
-            return Err(ApiError::invalid("p_type", "must be one of image, music, video, text, multimodal").into());
+            return Err(
+                ApiError::invalid("p_type", "must be one of image, music, video, text, multimodal").into()
+            );
         }
     }
     let limit = page_limit(p_limit, 20, 100, "p_limit")?;
@@ -201,7 +206,13 @@ fn get_user_feed(
         None => db::read(&FEED_FIRST, &[user.into(), limit.into(), offset.into()], collect::<FeedRow>)?,
         Some(c) => db::read(
             &FEED_AFTER,
-            &[user.into(), limit.into(), offset.into(), c.created_at_micros.into(), Uuid::from_bytes(c.id).into()],
+            &[
+                user.into(),
+                limit.into(),
+                offset.into(),
+                c.created_at_micros.into(),
+                Uuid::from_bytes(c.id).into(),
+            ],
             collect::<FeedRow>,
         )?,
     };
@@ -266,14 +277,10 @@ fn get_user_stats(p_user_id: default!(Option<Uuid>, "NULL")) -> Result<JsonB, Er
     };
     let private = caller.trusted || caller.uid == Some(user);
     let found = db::read(&USER_STATS, &[user.into(), private.into()], |rows| {
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let row = rows.first();
-        let active = row.get::<bool>(1)?.unwrap_or(false);
-        let public = row.get::<JsonB>(2)?.map(|j| j.0).unwrap_or(Value::Null);
-        let private = row.get::<JsonB>(3)?.map(|j| j.0);
-        Ok(Some((active, public, private)))
+        db::maybe_row(rows, |row| {
+            let active = row.get::<bool>(1)?.unwrap_or(false);
+            Ok((active, db::json(row, 2)?, row.get::<JsonB>(3)?.map(|j| j.0)))
+        })
     })?;
     match found {
         Some((active, mut stats, private_part)) if active || private => {

@@ -122,7 +122,9 @@ fn add_message_to_conversation(
     if p_tokens.is_some_and(|t| t < 0) {
         return Err(ApiError::invalid("p_tokens", "must not be negative").into());
     }
-    if p_cost.as_ref().is_some_and(|c| matches!(c.sign(), pgrx::datum::numeric::Sign::Negative | pgrx::datum::numeric::Sign::NaN)) {
+    if p_cost.as_ref().is_some_and(|c| {
+        matches!(c.sign(), pgrx::datum::numeric::Sign::Negative | pgrx::datum::numeric::Sign::NaN)
+    }) {
         return Err(ApiError::invalid("p_cost", "must be a non-negative number").into());
     }
     let caller = Caller::current()?;
@@ -148,14 +150,10 @@ fn add_message_to_conversation(
     ];
     let message = db::write(&INSERT_MESSAGE, &args, db::one::<MessageRow>)?;
     if role == "user" {
-        let earned = db::write(
-            &EARN_XP,
-            &[user.into(), luminor.into(), bond::XP_PER_USER_MESSAGE.into()],
-            |rows| {
-                let row = rows.first();
-                Ok(Bond { level: row.get::<i32>(1)?.unwrap_or(1), xp: row.get::<i32>(2)?.unwrap_or(0) })
-            },
-        )?;
+        let earned =
+            db::write(&EARN_XP, &[user.into(), luminor.into(), bond::XP_PER_USER_MESSAGE.into()], |rows| {
+                db::row(rows, bond_at)
+            })?;
         settle_bond(user, luminor, earned)?;
     }
     Ok(message)
@@ -183,13 +181,22 @@ const NOTIFY_LEVEL_UP: Stmt = Stmt::write(
     &[UUIDOID, UUIDOID, INT4OID],
 );
 
+/// The bond in columns 1 (level) and 2 (XP) of a row.
+fn bond_at(row: &pgrx::spi::SpiTupleTable<'_>) -> ApiResult<Bond> {
+    Ok(Bond { level: row.get::<i32>(1)?.unwrap_or(1), xp: row.get::<i32>(2)?.unwrap_or(0) })
+}
+
 /// Apply the level-ups that `bond` pays for: save the settled bond and write
 /// one `bond_level_up` notification per level gained.  The caller holds the
 /// relationship row's lock.
 fn settle_bond(user: Uuid, luminor: Uuid, bond: Bond) -> ApiResult<Value> {
     let settled = bond.settle();
     if settled != bond {
-        db::write(&SAVE_BOND, &[user.into(), luminor.into(), settled.level.into(), settled.xp.into()], |_| Ok(()))?;
+        db::write(
+            &SAVE_BOND,
+            &[user.into(), luminor.into(), settled.level.into(), settled.xp.into()],
+            |_| Ok(()),
+        )?;
         for level in bond.level + 1..=settled.level {
             db::write(&NOTIFY_LEVEL_UP, &[user.into(), luminor.into(), level.into()], |_| Ok(()))?;
         }
@@ -214,14 +221,8 @@ fn check_bond_level_up(
 ) -> Result<JsonB, ErrorReport> {
     let luminor = required(p_luminor_id, "p_luminor_id")?;
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
-    let bond = db::write(&LOCK_BOND, &[user.into(), luminor.into()], |rows| {
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let row = rows.first();
-        Ok(Some(Bond { level: row.get::<i32>(1)?.unwrap_or(1), xp: row.get::<i32>(2)?.unwrap_or(0) }))
-    })?
-    .ok_or(ApiError::not_found("relationship"))?;
+    let bond = db::write(&LOCK_BOND, &[user.into(), luminor.into()], |rows| db::maybe_row(rows, bond_at))?
+        .ok_or(ApiError::not_found("relationship"))?;
     Ok(JsonB(settle_bond(user, luminor, bond)?))
 }
 
@@ -250,7 +251,11 @@ fn add_key_memory(
     let luminor = required(p_luminor_id, "p_luminor_id")?;
     let kind = p_memory_type.unwrap_or_else(|| "fact".into());
     if !memory::is_valid_memory_type(&kind) {
-        return Err(ApiError::invalid("p_memory_type", "must be 2 to 30 of a-z and _, e.g. fact, preference, goal").into());
+        return Err(ApiError::invalid(
+            "p_memory_type",
+            "must be 2 to 30 of a-z and _, e.g. fact, preference, goal",
+        )
+        .into());
     }
     let content = required(p_content, "p_content")?;
     let content = content.trim();
@@ -264,15 +269,19 @@ fn add_key_memory(
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
     ensure_relationship(user, luminor)?;
     let (mut memories, now, fresh_id) = db::write(&LOCK_MEMORIES, &[user.into(), luminor.into()], |rows| {
-        let row = rows.first();
-        let memories = match row.get::<JsonB>(1)?.map(|j| j.0) {
-            Some(Value::Array(items)) => items,
-            _ => Vec::new(),
-        };
-        Ok((memories, row.get::<JsonB>(2)?.map(|j| j.0).unwrap_or(Value::Null), row.get::<String>(3)?.unwrap_or_default()))
+        db::row(rows, |row| {
+            let memories = match db::json(row, 1)? {
+                Value::Array(items) => items,
+                _ => Vec::new(),
+            };
+            Ok((memories, db::json(row, 2)?, row.get::<String>(3)?.unwrap_or_default()))
+        })
     })?;
-    let stored = memory::remember(&mut memories, NewMemory { kind: &kind, content, importance, now, fresh_id });
-    db::write(&SAVE_MEMORIES, &[user.into(), luminor.into(), JsonB(Value::Array(memories)).into()], |_| Ok(()))?;
+    let stored =
+        memory::remember(&mut memories, NewMemory { kind: &kind, content, importance, now, fresh_id });
+    db::write(&SAVE_MEMORIES, &[user.into(), luminor.into(), JsonB(Value::Array(memories)).into()], |_| {
+        Ok(())
+    })?;
     Ok(JsonB(stored))
 }
 
@@ -305,15 +314,18 @@ fn get_key_memories(
         return Err(ApiError::not_found("relationship").into());
     }
     let memories = db::read(&MEMORIES_WITH_AGE, &[user.into(), luminor.into()], |rows| {
-        rows.map(|row| Ok((row.get::<JsonB>(1)?.map(|j| j.0).unwrap_or(Value::Null), row.get::<f64>(2)?.unwrap_or(0.0))))
-            .collect::<ApiResult<Vec<_>>>()
+        rows.map(|row| {
+            let memory = row.get::<JsonB>(1)?.map(|j| j.0).unwrap_or(Value::Null);
+            Ok((memory, row.get::<f64>(2)?.unwrap_or(0.0)))
+        })
+        .collect::<ApiResult<Vec<_>>>()
     })?;
     Ok(JsonB(Value::Array(memory::recall(memories, query.as_deref(), limit))))
 }
 
 const RELATIONSHIP_WITH_LUMINOR: Stmt = Stmt::read(
-    "SELECT to_jsonb(lr) || jsonb_build_object('luminor_name', l.name, 'luminor_color', l.color),
-            lr.bond_level, lr.bond_xp
+    "SELECT lr.bond_level, lr.bond_xp,
+            to_jsonb(lr) || jsonb_build_object('luminor_name', l.name, 'luminor_color', l.color)
        FROM public.luminor_relationships lr JOIN public.luminors l ON l.id = lr.luminor_id
       WHERE lr.user_id = $1 AND lr.luminor_id = $2",
     &[UUIDOID, UUIDOID],
@@ -331,12 +343,7 @@ fn get_luminor_relationship(
     let luminor = required(p_luminor_id, "p_luminor_id")?;
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
     let found = db::read(&RELATIONSHIP_WITH_LUMINOR, &[user.into(), luminor.into()], |rows| {
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let row = rows.first();
-        let bond = Bond { level: row.get::<i32>(2)?.unwrap_or(1), xp: row.get::<i32>(3)?.unwrap_or(0) };
-        Ok(Some((row.get::<JsonB>(1)?.map(|j| j.0).unwrap_or(Value::Null), bond)))
+        db::maybe_row(rows, |row| Ok((db::json(row, 3)?, bond_at(row)?)))
     })?;
     let (mut relationship, bond) = found.ok_or(ApiError::not_found("relationship"))?;
     if let Some(obj) = relationship.as_object_mut() {
@@ -376,13 +383,14 @@ fn get_conversation_with_messages(
         return Err(ApiError::NotAuthenticated.into());
     }
     let found = db::read(&CONVERSATION_WITH_MESSAGES, &[conversation.into(), limit.into()], |rows| {
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let row = rows.first();
-        let owner: Option<Uuid> = row.get(1)?;
-        let json = |i: usize| -> ApiResult<Value> { Ok(row.get::<JsonB>(i)?.map(|j| j.0).unwrap_or(Value::Null)) };
-        Ok(Some((owner, json!({ "conversation": json(2)?, "luminor": json(3)?, "messages": json(4)? }))))
+        db::maybe_row(rows, |row| {
+            let body = json!({
+                "conversation": db::json(row, 2)?,
+                "luminor": db::json(row, 3)?,
+                "messages": db::json(row, 4)?,
+            });
+            Ok((row.get::<Uuid>(1)?, body))
+        })
     })?;
     match found {
         Some((owner, body)) if caller.trusted || owner == caller.uid => Ok(JsonB(body)),

@@ -56,7 +56,10 @@ pub(crate) fn text_arg(value: Option<String>, arg: &'static str, max: usize) -> 
 }
 
 /// A maintenance age: the given interval, or `default_days` days.
-pub(crate) fn age_or_days(value: Option<pgrx::datum::Interval>, default_days: i32) -> ApiResult<pgrx::datum::Interval> {
+pub(crate) fn age_or_days(
+    value: Option<pgrx::datum::Interval>,
+    default_days: i32,
+) -> ApiResult<pgrx::datum::Interval> {
     match value {
         Some(age) => Ok(age),
         None => pgrx::datum::Interval::new(0, default_days, 0).map_err(|e| ApiError::Internal(e.to_string())),

@@ -30,10 +30,8 @@ fn mark_notification_read(
 ) -> Result<bool, ErrorReport> {
     let notification = required(p_notification_id, "p_notification_id")?;
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
-    let (marked, exists) = db::write(&MARK_READ, &[notification.into(), user.into()], |rows| {
-        let row = rows.first();
-        Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<bool>(2)?.unwrap_or(false)))
-    })?;
+    let (marked, exists) =
+        db::write(&MARK_READ, &[notification.into(), user.into()], |rows| db::row(rows, db::two_flags))?;
     if !exists {
         return Err(ApiError::not_found("notification").into());
     }

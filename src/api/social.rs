@@ -42,10 +42,8 @@ fn toggle_like(
 ) -> Result<JsonB, ErrorReport> {
     let creation = required(p_creation_id, "p_creation_id")?;
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
-    let (visible, liked) = db::write(&TOGGLE_LIKE, &[user.into(), creation.into()], |rows| {
-        let row = rows.first();
-        Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<bool>(2)?.unwrap_or(false)))
-    })?;
+    let (visible, liked) =
+        db::write(&TOGGLE_LIKE, &[user.into(), creation.into()], |rows| db::row(rows, db::two_flags))?;
     if !visible {
         return Err(ApiError::not_found("creation").into());
     }
@@ -87,12 +85,13 @@ fn set_following(
     let stmt = if follow { &FOLLOW } else { &UNFOLLOW };
     db::write(stmt, &[follower.into(), target.into()], |_| Ok(()))?;
     db::read(&FOLLOW_STATE, &[follower.into(), target.into()], |rows| {
-        let row = rows.first();
-        Ok(JsonB(json!({
-            "following": row.get::<bool>(1)?.unwrap_or(false),
-            "follower_count": row.get::<i32>(2)?.unwrap_or(0),
-            "following_count": row.get::<i32>(3)?.unwrap_or(0),
-        })))
+        db::row(rows, |row| {
+            Ok(JsonB(json!({
+                "following": row.get::<bool>(1)?.unwrap_or(false),
+                "follower_count": row.get::<i32>(2)?.unwrap_or(0),
+                "following_count": row.get::<i32>(3)?.unwrap_or(0),
+            })))
+        })
     })
 }
 
@@ -138,8 +137,9 @@ fn update_last_active(
 ) -> Result<Option<pgrx::datum::TimestampWithTimeZone>, ErrorReport> {
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
     let (exists, at) = db::write(&TOUCH_LAST_ACTIVE, &[user.into()], |rows| {
-        let row = rows.first();
-        Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<pgrx::datum::TimestampWithTimeZone>(2)?))
+        db::row(rows, |row| {
+            Ok((row.get::<bool>(1)?.unwrap_or(false), row.get::<pgrx::datum::TimestampWithTimeZone>(2)?))
+        })
     })?;
     if !exists {
         return Err(ApiError::not_found("profile").into());

@@ -66,7 +66,8 @@ mod unit {
         assert_eq!(decode(&no_colon), None);
         let bad_id = base64::engine::general_purpose::STANDARD.encode("123:zz");
         assert_eq!(decode(&bad_id), None);
-        let bad_time = base64::engine::general_purpose::STANDARD.encode("12x:6f1c1c2e-0000-4000-8000-000000000001");
+        let bad_time =
+            base64::engine::general_purpose::STANDARD.encode("12x:6f1c1c2e-0000-4000-8000-000000000001");
         assert_eq!(decode(&bad_time), None);
     }
 }

@@ -29,12 +29,7 @@ pub fn is_valid_memory_type(kind: &str) -> bool {
 /// Content compared for "the same memory again": case, spacing and trailing
 /// punctuation do not make a memory new.
 pub fn content_key(content: &str) -> String {
-    content
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_end_matches(['.', '!', '?'])
-        .to_lowercase()
+    content.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches(['.', '!', '?']).to_lowercase()
 }
 
 pub struct NewMemory<'a> {
@@ -97,18 +92,14 @@ fn importance_of(memory: &Value) -> i64 {
 
 fn word_counts(text: &str) -> HashMap<String, f64> {
     let mut counts = HashMap::new();
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 2)
-        .map(|w| {
-            // A plural is the same word for recall: "dragons" is "dragon".
-            let w = w.to_lowercase();
-            match w.strip_suffix('s') {
-                Some(stem) if stem.chars().count() > 2 && !stem.ends_with('s') => stem.to_string(),
-                _ => w,
-            }
-        })
-    {
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() > 2).map(|w| {
+        // A plural is the same word for recall: "dragons" is "dragon".
+        let w = w.to_lowercase();
+        match w.strip_suffix('s') {
+            Some(stem) if stem.chars().count() > 2 && !stem.ends_with('s') => stem.to_string(),
+            _ => w,
+        }
+    }) {
         *counts.entry(word).or_insert(0.0) += 1.0;
     }
     counts
@@ -118,7 +109,11 @@ fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
     let dot: f64 = a.iter().filter_map(|(w, x)| b.get(w).map(|y| x * y)).sum();
     let norm = |v: &HashMap<String, f64>| v.values().map(|x| x * x).sum::<f64>().sqrt();
     let denominator = norm(a) * norm(b);
-    if denominator == 0.0 { 0.0 } else { dot / denominator }
+    if denominator == 0.0 {
+        0.0
+    } else {
+        dot / denominator
+    }
 }
 
 /// Min-max normalisation over the candidates.  When they all score the same
@@ -134,7 +129,8 @@ fn min_max(values: &[f64]) -> Vec<f64> {
 /// with its age in hours.
 pub fn recall(memories: Vec<(Value, f64)>, query: Option<&str>, limit: usize) -> Vec<Value> {
     let query_words = query.map(word_counts).unwrap_or_default();
-    let recency: Vec<f64> = memories.iter().map(|(_, age)| RECENCY_DECAY_PER_HOUR.powf(age.max(0.0))).collect();
+    let recency: Vec<f64> =
+        memories.iter().map(|(_, age)| RECENCY_DECAY_PER_HOUR.powf(age.max(0.0))).collect();
     let importance: Vec<f64> = memories.iter().map(|(m, _)| importance_of(m) as f64 / 10.0).collect();
     let relevance: Vec<f64> = memories
         .iter()
@@ -167,7 +163,13 @@ mod unit {
     use super::*;
 
     fn new<'a>(content: &'a str, importance: i32, id: &str) -> NewMemory<'a> {
-        NewMemory { kind: "fact", content, importance, now: json!("2026-01-01T00:00:00Z"), fresh_id: id.into() }
+        NewMemory {
+            kind: "fact",
+            content,
+            importance,
+            now: json!("2026-01-01T00:00:00Z"),
+            fresh_id: id.into(),
+        }
     }
 
     #[test]

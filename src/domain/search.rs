@@ -29,7 +29,11 @@ pub fn correctable_words(query: &str) -> Vec<String> {
     for (start, word) in word_spans(query) {
         let excluded = start > 0 && query[..start].ends_with('-');
         let lower = word.to_lowercase();
-        if excluded || lower == "or" || typo_budget(lower.chars().count()) == 0 || lower.chars().count() > MAX_TERM_LEN {
+        if excluded
+            || lower == "or"
+            || typo_budget(lower.chars().count()) == 0
+            || lower.chars().count() > MAX_TERM_LEN
+        {
             continue;
         }
         if !out.contains(&lower) {
@@ -140,7 +144,8 @@ mod unit {
 
     #[test]
     fn corrections_stay_within_budget_and_prefer_close_lengths() {
-        let vocabulary: Vec<String> = ["dragon", "dragons", "wagon", "synthwave"].iter().map(|s| s.to_string()).collect();
+        let vocabulary: Vec<String> =
+            ["dragon", "dragons", "wagon", "synthwave"].iter().map(|s| s.to_string()).collect();
         assert_eq!(best_correction("dragn", &vocabulary).as_deref(), Some("dragon"));
         assert_eq!(best_correction("synthwvae", &vocabulary).as_deref(), Some("synthwave"));
         assert_eq!(best_correction("drgn", &vocabulary), None, "two edits on a 4-letter word");
