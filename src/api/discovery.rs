@@ -53,29 +53,77 @@ const NEWEST: Stmt = Stmt::read(
 // exactly, which adds 1, outranks any text match alone.
 // websearch_to_tsquery accepts anything a person types ("quotes", -not, or)
 // and never raises a syntax error.
-const RANKED: Stmt = Stmt::read(
-    concat!(
+macro_rules! search_query {
+    () => {
         "WITH q AS (
              SELECT websearch_to_tsquery('pg_catalog.english', $1)
                     || websearch_to_tsquery('pg_catalog.simple', $1) AS query,
-                    lower(btrim($1)) AS tag),
-         hits AS (
-             SELECT c.*, (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
-                          + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank
-               FROM q, public.creations c
-              WHERE c.status = 'published' AND c.is_public
-                AND (c.search_vector @@ q.query OR c.tags @> ARRAY[q.tag])
-                AND ($2::text IS NULL OR c.type = $2)
-              ORDER BY rank DESC, c.created_at DESC, c.id DESC
-              LIMIT $3 OFFSET $4)
-         SELECT ROW(",
-        creation_columns!(),
-        ", p.username, p.display_name, p.avatar_url, c.rank)
-                ::public.creation_search_result
-           FROM hits c JOIN public.profiles p ON p.id = c.user_id
-          ORDER BY c.rank DESC, c.created_at DESC, c.id DESC"
+                    lower(btrim($1)) AS tag)"
+    };
+}
+macro_rules! public_creations_of_type {
+    () => {
+        "SELECT c.* FROM q, public.creations c
+          WHERE c.status = 'published' AND c.is_public AND ($2::text IS NULL OR c.type = $2) AND "
+    };
+}
+macro_rules! ranked_among {
+    ($candidates:expr) => {
+        concat!(
+            search_query!(),
+            ", candidates AS (",
+            $candidates,
+            "), hits AS (
+                 SELECT c.*, (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
+                              + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank
+                   FROM q, candidates c
+                  ORDER BY rank DESC, c.created_at DESC, c.id DESC
+                  LIMIT $3 OFFSET $4)
+             SELECT ROW(",
+            creation_columns!(),
+            ", p.username, p.display_name, p.avatar_url, c.rank)::public.creation_search_result
+               FROM hits c JOIN public.profiles p ON p.id = c.user_id
+              ORDER BY c.rank DESC, c.created_at DESC, c.id DESC"
+        )
+    };
+}
+
+/// Ranking reads every match; for a word in thousands of creations that is
+/// the whole cost, so such queries rank the newest `RECENT_WINDOW` matches.
+const RECENT_WINDOW: i64 = 2000;
+
+// Counts matches up to a bound, through the GIN index, stopping early.
+const COUNT_MATCHES_UPTO: Stmt = Stmt::read(
+    concat!(
+        search_query!(),
+        " SELECT count(*) FROM (",
+        public_creations_of_type!(),
+        "(c.search_vector @@ q.query OR c.tags @> ARRAY[q.tag]) LIMIT $3) m"
     ),
+    &[TEXTOID, TEXTOID, INT8OID],
+);
+// Few matches: rank them all (GIN bitmap scan).
+const RANKED_ALL: Stmt = Stmt::read(
+    ranked_among!(concat!(
+        public_creations_of_type!(),
+        "(c.search_vector @@ q.query OR c.tags @> ARRAY[q.tag])"
+    )),
     &[TEXTOID, TEXTOID, INT8OID, INT8OID],
+);
+// Many matches: walk the newest public creations (idx_creations_public_newest)
+// and rank the first matches found.  The match is written as the function
+// ts_match_vq() rather than the @@ operator: the planner then neither uses
+// the GIN index (which would fetch every match only to sort them by date)
+// nor believes the word rare (the operator's estimate can be far too low,
+// which tips it into a sequential scan and a sort of the whole table).
+const RANKED_RECENT: Stmt = Stmt::read(
+    ranked_among!(concat!(
+        public_creations_of_type!(),
+        "(ts_match_vq(c.search_vector, q.query) OR c.tags @> ARRAY[q.tag])
+          ORDER BY c.created_at DESC, c.id DESC
+          LIMIT greatest($5, $3 + $4)"
+    )),
+    &[TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID],
 );
 
 const UNKNOWN_WORDS: Stmt = Stmt::read(
@@ -143,7 +191,14 @@ fn search_creations(
         None => db::read(&NEWEST, &[kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?,
         Some(q) => {
             let q = correct_typos(&q)?;
-            db::read(&RANKED, &[q.into(), kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?
+            let args = [q.as_str().into(), kind.as_deref().into(), (RECENT_WINDOW + 1).into()];
+            let matches: i64 = db::read(&COUNT_MATCHES_UPTO, &args, db::one)?;
+            let args = [q.into(), kind.into(), limit.into(), offset.into(), RECENT_WINDOW.into()];
+            if matches > RECENT_WINDOW {
+                db::read(&RANKED_RECENT, &args, collect::<SearchRow>)?
+            } else {
+                db::read(&RANKED_ALL, &args[..4], collect::<SearchRow>)?
+            }
         }
     };
     Ok(SetOfIterator::new(rows))
