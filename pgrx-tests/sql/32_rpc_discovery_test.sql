@@ -1,6 +1,6 @@
 -- RPC API, discovery: search, the following feed and its cursor, stats.
 BEGIN;
-SELECT plan(47);
+SELECT plan(49);
 
 CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
     SELECT set_config('role', r, true),
@@ -104,6 +104,25 @@ SELECT results_eq($$SELECT id FROM by_cursor ORDER BY page, n$$,
                   $$SELECT id FROM get_user_feed(p_limit => 100)$$, 'get_user_feed: cursor pages in feed order');
 SELECT results_eq($$SELECT id FROM get_user_feed(p_limit => 5, p_offset => 10)$$,
                   $$SELECT id FROM by_cursor WHERE page = 2 ORDER BY n$$, 'get_user_feed: p_offset still works');
+-- Following one account takes the by-author path (carol's two take the
+-- by-time path); both give the same rows.
+RESET ROLE;
+INSERT INTO auth.users (id, email, raw_user_meta_data)
+VALUES ('dddddddd-0000-4000-8000-0000000000d4', 'dave@t.io', '{"username":"dave"}');
+INSERT INTO public.follows (follower_id, following_id)
+VALUES ('dddddddd-0000-4000-8000-0000000000d4', 'aaaaaaaa-0000-4000-8000-0000000000a1');
+SELECT pg_temp.act_as('service_role');
+SELECT results_eq(
+    $$SELECT id FROM get_user_feed('dddddddd-0000-4000-8000-0000000000d4', 100)$$,
+    $$SELECT id FROM get_user_feed('cccccccc-0000-4000-8000-0000000000c3', 100)
+       WHERE user_id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
+    'get_user_feed: by author and by time agree');
+SELECT results_eq(
+    $$SELECT id FROM get_user_feed('dddddddd-0000-4000-8000-0000000000d4', 5,  0,
+          (SELECT cursor FROM get_user_feed('dddddddd-0000-4000-8000-0000000000d4', 5) OFFSET 4))$$,
+    $$SELECT id FROM get_user_feed('dddddddd-0000-4000-8000-0000000000d4', 5, 5)$$,
+    'get_user_feed: by author, the cursor continues where the page ended');
+SELECT pg_temp.act_as('authenticated', 'cccccccc-0000-4000-8000-0000000000c3');
 SELECT throws_ok($$SELECT * FROM get_user_feed(p_cursor => 'garbage')$$, '22023',
                  'invalid p_cursor: not a cursor returned by get_user_feed', 'get_user_feed: malformed cursor');
 SELECT throws_ok($$SELECT * FROM get_user_feed(p_cursor => encode('12:not-a-uuid', 'base64'))$$, '22023', NULL,

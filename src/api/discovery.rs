@@ -204,37 +204,83 @@ fn search_creations(
     Ok(SetOfIterator::new(rows))
 }
 
-/// The feed's rows: each followed author's newest public creations by
-/// keyset on the index (user_id, created_at DESC, id DESC), merged.  Every
-/// author contributes at most a page, so a user following 2,000 accounts
-/// costs 2,000 short index probes, not a sort of everything they follow.
+// A feed page is found one of two ways, whichever reads fewer rows:
+//
+// * by author: each followed author's newest public creations by keyset on
+//   (user_id, created_at DESC, id DESC), merged.  Costs one index probe per
+//   followed author, each reading at most a page: right for a user who
+//   follows few accounts.
+// * by time: walk everyone's newest public creations (created_at DESC,
+//   id DESC) and keep those by followed authors, until the page is full.
+//   Costs about page size / (share of creations by followed authors) rows:
+//   right for a user who follows many (2,000 probes would be ~40,000 reads).
+//   The follow check is a scalar subquery so the planner keeps it as a
+//   per-row filter on the ordered walk instead of a join and a sort.
+//
+// By time wins once following_count^2 exceeds the number of profiles
+// (probes ~ f * page; walk ~ page * profiles / f).
 macro_rules! feed_query {
-    ($after_cursor:literal) => {
+    ($page:expr) => {
         concat!(
-            "SELECT ROW(", creation_columns!(), ", p.username, p.display_name, p.avatar_url,
+            "SELECT ROW(",
+            creation_columns!(),
+            ", p.username, p.display_name, p.avatar_url,
                     EXISTS (SELECT 1 FROM public.likes l WHERE l.user_id = $1 AND l.creation_id = c.id),
                     encode(convert_to((extract(epoch FROM c.created_at) * 1000000)::int8 || ':' || c.id,
                                       'UTF8'), 'base64'))::public.user_feed_item
-               FROM (SELECT c.*
-                       FROM public.follows f
-                      CROSS JOIN LATERAL (
-                            SELECT * FROM public.creations c
-                             WHERE c.user_id = f.following_id AND c.status = 'published' AND c.is_public ",
-            $after_cursor,
-            " ORDER BY c.created_at DESC, c.id DESC
-                             LIMIT $2 + $3) c
-                      WHERE f.follower_id = $1
-                      ORDER BY c.created_at DESC, c.id DESC
-                      LIMIT $2 OFFSET $3) c
+               FROM (",
+            $page,
+            ") c
                JOIN public.profiles p ON p.id = c.user_id
               ORDER BY c.created_at DESC, c.id DESC"
         )
     };
 }
-const FEED_FIRST: Stmt = Stmt::read(feed_query!(""), &[UUIDOID, INT8OID, INT8OID]);
-const FEED_AFTER: Stmt = Stmt::read(
-    feed_query!("AND (c.created_at, c.id) < ('epoch'::timestamptz + $4 * interval '1 microsecond', $5)"),
-    &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID],
+macro_rules! page_by_author {
+    ($after_cursor:expr) => {
+        concat!(
+            "SELECT c.*
+               FROM public.follows f
+              CROSS JOIN LATERAL (
+                    SELECT * FROM public.creations c
+                     WHERE c.user_id = f.following_id AND c.status = 'published' AND c.is_public ",
+            $after_cursor,
+            "      ORDER BY c.created_at DESC, c.id DESC
+                     LIMIT $2 + $3) c
+              WHERE f.follower_id = $1
+              ORDER BY c.created_at DESC, c.id DESC
+              LIMIT $2 OFFSET $3"
+        )
+    };
+}
+macro_rules! page_by_time {
+    ($after_cursor:expr) => {
+        concat!(
+            "SELECT c.* FROM public.creations c
+              WHERE c.status = 'published' AND c.is_public ",
+            $after_cursor,
+            "   AND (SELECT true FROM public.follows f WHERE f.follower_id = $1 AND f.following_id = c.user_id)
+              ORDER BY c.created_at DESC, c.id DESC
+              LIMIT $2 OFFSET $3"
+        )
+    };
+}
+macro_rules! after_cursor {
+    () => {
+        "AND (c.created_at, c.id) < ('epoch'::timestamptz + $4 * interval '1 microsecond', $5)"
+    };
+}
+const FEED_BY_AUTHOR: Stmt = Stmt::read(feed_query!(page_by_author!("")), &[UUIDOID, INT8OID, INT8OID]);
+const FEED_BY_AUTHOR_AFTER: Stmt =
+    Stmt::read(feed_query!(page_by_author!(after_cursor!())), &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID]);
+const FEED_BY_TIME: Stmt = Stmt::read(feed_query!(page_by_time!("")), &[UUIDOID, INT8OID, INT8OID]);
+const FEED_BY_TIME_AFTER: Stmt =
+    Stmt::read(feed_query!(page_by_time!(after_cursor!())), &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID]);
+const FOLLOWING_AND_PROFILES: Stmt = Stmt::read(
+    "SELECT coalesce((SELECT following_count FROM public.profiles WHERE id = $1), 0)::float8,
+            (SELECT greatest(reltuples, 1)::float8 FROM pg_catalog.pg_class
+              WHERE oid = 'public.profiles'::regclass)",
+    &[UUIDOID],
 );
 
 /// The user's following feed, newest first.  Page with `p_cursor` (the last
@@ -257,19 +303,26 @@ fn get_user_feed(
         ),
     };
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
+    let (following, profiles) = db::read(&FOLLOWING_AND_PROFILES, &[user.into()], |rows| {
+        db::row(rows, |row| Ok((row.get::<f64>(1)?.unwrap_or(0.0), row.get::<f64>(2)?.unwrap_or(1.0))))
+    })?;
+    let by_time = following * following > profiles;
     let rows = match after {
-        None => db::read(&FEED_FIRST, &[user.into(), limit.into(), offset.into()], collect::<FeedRow>)?,
-        Some(c) => db::read(
-            &FEED_AFTER,
-            &[
+        None => {
+            let stmt = if by_time { &FEED_BY_TIME } else { &FEED_BY_AUTHOR };
+            db::read(stmt, &[user.into(), limit.into(), offset.into()], collect::<FeedRow>)?
+        }
+        Some(c) => {
+            let stmt = if by_time { &FEED_BY_TIME_AFTER } else { &FEED_BY_AUTHOR_AFTER };
+            let args = [
                 user.into(),
                 limit.into(),
                 offset.into(),
                 c.created_at_micros.into(),
                 Uuid::from_bytes(c.id).into(),
-            ],
-            collect::<FeedRow>,
-        )?,
+            ];
+            db::read(stmt, &args, collect::<FeedRow>)?
+        }
     };
     Ok(SetOfIterator::new(rows))
 }
