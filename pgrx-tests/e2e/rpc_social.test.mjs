@@ -8,6 +8,7 @@
 // publish_creation, archive_creation, increment_creation_views,
 // mark_notification_read, mark_all_notifications_read, cleanup_notifications.
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { before, describe, test } from 'node:test'
 
 import { useStack } from './harness.mjs'
@@ -474,6 +475,44 @@ describe('social and creation RPCs through PostgREST', () => {
 
       test('bad arguments: 400 for a malformed interval', async () => {
         fails(await service.rpc('cleanup_notifications', { p_read_older_than: 'abc' }), 400, '22007')
+      })
+    })
+  })
+
+  // --------------------------------------------------------------------------
+  describe('a valid token whose user no longer has a profile', () => {
+    // A deleted account's access token stays valid until it expires (an hour
+    // on Supabase). Its calls should say the caller's profile is missing, as
+    // update_last_active and get_user_stats do, not leak a foreign-key
+    // violation as a 409 "conflict".
+    let gone
+    before(async () => {
+      gone = stack.client(await stack.userToken({ id: randomUUID() }))
+    })
+
+    test('update_last_active and get_user_stats: 404 profile/user not found', async () => {
+      fails(await gone.rpc('update_last_active'), 404, 'PT404', /profile not found/)
+      fails(await gone.rpc('get_user_stats', {}, { get: true }), 404, 'PT404', /user not found/)
+    })
+
+    test('toggle_like, follow_user, get_or_create_conversation, add_key_memory: 404, not 409 (23503)', async () => {
+      const lumina = '00000000-0000-4000-8000-00000000a001'
+      const calls = {
+        toggle_like: { p_creation_id: published },
+        follow_user: { p_following_id: alice.id },
+        get_or_create_conversation: { p_luminor_id: lumina },
+        add_key_memory: { p_luminor_id: lumina, p_content: 'x' },
+      }
+      const got = {}
+      for (const [fn, args] of Object.entries(calls)) {
+        const { status, error } = await gone.rpc(fn, args)
+        got[fn] = `${status} ${error?.code}`
+      }
+      assert.deepEqual(got, {
+        toggle_like: '404 PT404',
+        follow_user: '404 PT404',
+        get_or_create_conversation: '404 PT404',
+        add_key_memory: '404 PT404',
       })
     })
   })
