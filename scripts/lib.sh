@@ -308,7 +308,10 @@ cluster_start() {
         opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
     log "starting PostgreSQL $ARCANEA_PG_MAJOR on 127.0.0.1:$port (log $logf)"
-    if ! as_pg "$(pg_bin pg_ctl)" start -D "$data" -l "$logf" -w -t 60 -o "$opts" >/dev/null; then
+    # RUST_BACKTRACE in the server's environment makes pgrx append a Rust
+    # backtrace (with build paths) to the DETAIL of errors raised through
+    # SPI, which PostgREST then hands to clients: keep it out of the server.
+    if ! as_pg env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE "$(pg_bin pg_ctl)" start -D "$data" -l "$logf" -w -t 60 -o "$opts" >/dev/null; then
         tail -n 30 "$logf" >&2
         die "PostgreSQL did not start (data $data, port $port); log above: $logf"
     fi

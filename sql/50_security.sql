@@ -66,10 +66,13 @@ CREATE POLICY profiles_update ON public.profiles FOR UPDATE TO authenticated
 
 -- ---------------------------------------------------------------------------
 -- luminors: read the active, public ones; operators write with service_role.
+-- The system prompt is the product's own know-how and stays server-side
+-- (the service role reads it to call the model), so `select=*` on luminors
+-- is refused for the API roles: list the columns.
 -- ---------------------------------------------------------------------------
 GRANT SELECT (id, name, slug, title, specialty, color, avatar_url, icon, personality,
               greeting_message, expertise, ai_tools, is_active, is_public, interaction_count,
-              user_count, average_rating, created_at, updated_at)
+              user_count, average_rating, rating_count, rating_sum, created_at, updated_at)
     ON public.luminors TO anon, authenticated;
 
 CREATE POLICY luminors_select ON public.luminors FOR SELECT TO anon, authenticated
@@ -123,12 +126,7 @@ CREATE POLICY luminor_relationships_owner ON public.luminor_relationships FOR AL
 -- publish_creation / archive_creation (or the service role's pipeline), and
 -- counters, is_featured and published_at are the database's.
 -- ---------------------------------------------------------------------------
-GRANT SELECT (id, user_id, title, description, type, file_url, thumbnail_url, file_size, file_format,
-              ai_tool, prompt, model, generation_params, seed, metadata, status, is_public,
-              is_featured, is_nsfw, license, allow_remix, allow_commercial, tags, categories,
-              view_count, like_count, comment_count, remix_count, created_at, updated_at,
-              published_at)
-    ON public.creations TO anon, authenticated;
+GRANT SELECT ON public.creations TO anon, authenticated;
 GRANT INSERT (id, user_id, title, description, type, file_url, thumbnail_url, file_size, file_format,
               ai_tool, prompt, model, generation_params, seed, metadata, status, is_public, is_nsfw,
               license, allow_remix, allow_commercial, tags, categories)

@@ -13,6 +13,7 @@
 
 use crate::db::{self, Stmt};
 use crate::error::{ApiError, ApiResult};
+use pgrx::pg_sys::BuiltinOid::UUIDOID;
 use pgrx::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,29 +22,52 @@ pub struct Caller {
     pub uid: Option<Uuid>,
     /// service_role, BYPASSRLS or superuser.
     pub trusted: bool,
+    /// Whether `uid` has a profile (a deleted account's token may still be
+    /// valid until it expires).
+    pub has_profile: bool,
 }
 
 const CALLER: Stmt = Stmt::read(
-    "SELECT auth.uid(),
+    "SELECT me.uid,
             coalesce((SELECT r.rolsuper OR r.rolbypassrls
                         FROM pg_catalog.pg_roles r
                        WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
-                                                  pg_catalog.session_user())), false)",
+                                                  pg_catalog.session_user())), false),
+            EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = me.uid)
+       FROM (SELECT auth.uid() AS uid) me",
     &[],
 );
+const PROFILE_EXISTS: Stmt =
+    Stmt::read("SELECT EXISTS (SELECT 1 FROM public.profiles WHERE id = $1)", &[UUIDOID]);
 
 impl Caller {
     pub fn current() -> ApiResult<Caller> {
         db::read(&CALLER, &[], |rows| {
-            let row = rows.first();
-            Ok(Caller { uid: row.get::<Uuid>(1)?, trusted: row.get::<bool>(2)?.unwrap_or(false) })
+            db::row(rows, |row| {
+                Ok(Caller {
+                    uid: row.get::<Uuid>(1)?,
+                    trusted: row.get::<bool>(2)?.unwrap_or(false),
+                    has_profile: row.get::<bool>(3)?.unwrap_or(false),
+                })
+            })
         })
     }
 
     /// The user to act for: `requested` if the caller may act for them,
-    /// else the caller.  `arg` names the argument in errors.
+    /// else the caller.  `arg` names the argument in errors.  A user without
+    /// a profile (deleted, or never signed up) is not found.
     pub fn acting_for(&self, requested: Option<Uuid>, arg: &'static str) -> ApiResult<Uuid> {
-        resolve_subject(self, requested, arg)
+        let subject = resolve_subject(self, requested, arg)?;
+        let exists = if Some(subject) == self.uid {
+            self.has_profile
+        } else {
+            db::read(&PROFILE_EXISTS, &[subject.into()], db::one::<bool>)?
+        };
+        if exists {
+            Ok(subject)
+        } else {
+            Err(ApiError::not_found("user"))
+        }
     }
 
     /// Only trusted callers (maintenance functions).
@@ -83,7 +107,7 @@ mod unit {
 
     #[test]
     fn users_act_only_for_themselves() {
-        let me = Caller { uid: Some(uid(1)), trusted: false };
+        let me = Caller { uid: Some(uid(1)), trusted: false, has_profile: true };
         assert_eq!(resolve_subject(&me, None, "p_user_id"), Ok(uid(1)));
         assert_eq!(resolve_subject(&me, Some(uid(1)), "p_user_id"), Ok(uid(1)));
         assert_eq!(resolve_subject(&me, Some(uid(2)), "p_user_id").unwrap_err().sqlstate(), "42501");
@@ -91,17 +115,17 @@ mod unit {
 
     #[test]
     fn anonymous_callers_are_not_authenticated() {
-        let anon = Caller { uid: None, trusted: false };
+        let anon = Caller { uid: None, trusted: false, has_profile: false };
         assert_eq!(resolve_subject(&anon, None, "p_user_id"), Err(ApiError::NotAuthenticated));
         assert_eq!(resolve_subject(&anon, Some(uid(2)), "p_user_id"), Err(ApiError::NotAuthenticated));
     }
 
     #[test]
     fn trusted_callers_name_the_user() {
-        let service = Caller { uid: None, trusted: true };
+        let service = Caller { uid: None, trusted: true, has_profile: false };
         assert_eq!(resolve_subject(&service, Some(uid(2)), "p_user_id"), Ok(uid(2)));
         assert_eq!(resolve_subject(&service, None, "p_user_id"), Err(ApiError::MissingArgument("p_user_id")));
-        let superuser_with_claims = Caller { uid: Some(uid(3)), trusted: true };
+        let superuser_with_claims = Caller { uid: Some(uid(3)), trusted: true, has_profile: true };
         assert_eq!(resolve_subject(&superuser_with_claims, None, "p_user_id"), Ok(uid(3)));
     }
 }

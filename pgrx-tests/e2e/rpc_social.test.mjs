@@ -94,7 +94,7 @@ describe('social and creation RPCs through PostgREST', () => {
       const row = await one(`select last_active_at from public.profiles where id = :'id'`, { id: carol.id })
       assert.notEqual(row.last_active_at, null)
       fails(await service.rpc('update_last_active'), 400, '22004', /missing required argument p_user_id/)
-      fails(await service.rpc('update_last_active', { p_user_id: MISSING }), 404, 'PT404', /profile not found/)
+      fails(await service.rpc('update_last_active', { p_user_id: MISSING }), 404, 'PT404', /user not found/)
     })
 
     test('bad arguments: 400 for a non-uuid, 404 (PGRST202) for an unknown argument name', async () => {
@@ -491,7 +491,7 @@ describe('social and creation RPCs through PostgREST', () => {
     })
 
     test('update_last_active and get_user_stats: 404 profile/user not found', async () => {
-      fails(await gone.rpc('update_last_active'), 404, 'PT404', /profile not found/)
+      fails(await gone.rpc('update_last_active'), 404, 'PT404', /user not found/)
       fails(await gone.rpc('get_user_stats', {}, { get: true }), 404, 'PT404', /user not found/)
     })
 

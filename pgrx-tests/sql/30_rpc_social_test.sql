@@ -97,7 +97,7 @@ SELECT pg_temp.act_as('anon');
 SELECT throws_ok($$SELECT update_last_active()$$, '42501', NULL, 'update_last_active: anon may not call it');
 SELECT pg_temp.act_as('service_role');
 SELECT throws_ok($$SELECT update_last_active('99999999-0000-4000-8000-000000000099')$$,
-                 'PT404', 'profile not found', 'update_last_active: unknown user is not found');
+                 'PT404', 'user not found', 'update_last_active: unknown user is not found');
 
 -- ------------------------------------------------- publish_creation / archive_creation
 SELECT pg_temp.act_as('authenticated', 'aaaaaaaa-0000-4000-8000-0000000000a1');

@@ -142,7 +142,7 @@ fn update_last_active(
         })
     })?;
     if !exists {
-        return Err(ApiError::not_found("profile").into());
+        return Err(ApiError::not_found("user").into());
     }
     Ok(at)
 }
