@@ -411,9 +411,8 @@ describe('the table API through PostgREST', () => {
     })
 
     test('anon and users: select(*) returns the public columns (the default of .select())', async () => {
-      // Expected: the table's columns a client may read. search_vector is not
-      // granted, so `*` fails as a whole (see the report; unlike profiles'
-      // billing columns, nothing documents this as intended).
+      // Every column of creations is readable (RLS decides which rows), so
+      // `*`, the default of .select(), works.
       const a = await anon.from('creations').select('*').eq('id', published)
       assert.equal(a.error, null, `anon select(*): ${JSON.stringify(a.error)}`)
       assert.equal(a.data[0].title, 'Dragon at dawn')
