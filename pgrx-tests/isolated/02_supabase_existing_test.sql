@@ -1,0 +1,328 @@
+-- Installing into a Supabase database: auth and storage already exist and
+-- belong to Supabase (supabase_auth_admin, supabase_storage_admin).  The
+-- extension must use them as they are: not recreate, replace, re-own or
+-- adopt any of them, leave existing buckets alone, give profiles to the
+-- users who signed up before it was installed, and hook its own trigger on
+-- auth.users.  DROP EXTENSION must then leave Supabase's objects standing.
+--
+-- The fixture mimics Supabase's schema (supabase/postgres init scripts,
+-- GoTrue's and storage's migrations; see the notes in shared/notes), with
+-- a marker in every function body so a replaced function is noticed.
+BEGIN;
+SELECT plan(50);
+
+-- ===========================================================================
+-- Supabase, before Arcanea
+-- ===========================================================================
+-- Roles are cluster-wide: create those that are missing (rolled back with
+-- the transaction), keep those that exist.
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
+        CREATE ROLE anon NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
+        CREATE ROLE authenticated NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
+        CREATE ROLE service_role NOLOGIN BYPASSRLS;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticator') THEN
+        CREATE ROLE authenticator LOGIN NOINHERIT;
+        GRANT anon, authenticated, service_role TO authenticator;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_auth_admin') THEN
+        CREATE ROLE supabase_auth_admin NOINHERIT CREATEROLE LOGIN NOREPLICATION;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_storage_admin') THEN
+        CREATE ROLE supabase_storage_admin NOINHERIT CREATEROLE LOGIN NOREPLICATION;
+    END IF;
+END
+$roles$;
+
+CREATE SCHEMA auth AUTHORIZATION supabase_auth_admin;
+GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
+
+CREATE TABLE auth.users (
+    instance_id uuid,
+    id uuid NOT NULL PRIMARY KEY,
+    aud varchar(255),
+    role varchar(255),
+    email varchar(255),
+    encrypted_password varchar(255),
+    email_confirmed_at timestamptz,
+    invited_at timestamptz,
+    confirmation_token varchar(255),
+    confirmation_sent_at timestamptz,
+    recovery_token varchar(255),
+    recovery_sent_at timestamptz,
+    email_change_token_new varchar(255),
+    email_change varchar(255),
+    email_change_sent_at timestamptz,
+    last_sign_in_at timestamptz,
+    raw_app_meta_data jsonb,
+    raw_user_meta_data jsonb,
+    is_super_admin boolean,
+    created_at timestamptz,
+    updated_at timestamptz,
+    phone text UNIQUE DEFAULT NULL,
+    phone_confirmed_at timestamptz,
+    phone_change text DEFAULT '',
+    phone_change_token varchar(255) DEFAULT '',
+    phone_change_sent_at timestamptz,
+    confirmed_at timestamptz GENERATED ALWAYS AS (LEAST(email_confirmed_at, phone_confirmed_at)) STORED,
+    email_change_token_current varchar(255) DEFAULT '',
+    email_change_confirm_status smallint DEFAULT 0,
+    banned_until timestamptz,
+    reauthentication_token varchar(255) DEFAULT '',
+    reauthentication_sent_at timestamptz,
+    is_sso_user boolean NOT NULL DEFAULT false,
+    deleted_at timestamptz,
+    is_anonymous boolean NOT NULL DEFAULT false
+);
+CREATE UNIQUE INDEX users_email_partial_key ON auth.users (email) WHERE is_sso_user = false;
+ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.users OWNER TO supabase_auth_admin;
+
+-- GoTrue's helpers (20220224000811, 20220531120530), marked.
+CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
+  -- supabase fixture: auth.uid
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$$;
+CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$
+  -- supabase fixture: auth.role
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$$;
+CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $$
+  -- supabase fixture: auth.email
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.email', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+  )::text
+$$;
+CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $$
+  -- supabase fixture: auth.jwt
+  select coalesce(
+    nullif(current_setting('request.jwt.claim', true), ''),
+    nullif(current_setting('request.jwt.claims', true), '')
+  )::jsonb
+$$;
+ALTER FUNCTION auth.uid() OWNER TO supabase_auth_admin;
+ALTER FUNCTION auth.role() OWNER TO supabase_auth_admin;
+ALTER FUNCTION auth.email() OWNER TO supabase_auth_admin;
+ALTER FUNCTION auth.jwt() OWNER TO supabase_auth_admin;
+
+CREATE SCHEMA storage AUTHORIZATION supabase_storage_admin;
+GRANT USAGE ON SCHEMA storage TO anon, authenticated, service_role;
+CREATE TYPE storage.buckettype AS ENUM ('STANDARD', 'ANALYTICS');
+CREATE TABLE storage.buckets (
+    id text NOT NULL PRIMARY KEY,
+    name text NOT NULL,
+    owner uuid,
+    created_at timestamptz DEFAULT now(),
+    updated_at timestamptz DEFAULT now(),
+    public boolean DEFAULT false,
+    avif_autodetection boolean DEFAULT false,
+    file_size_limit bigint,
+    allowed_mime_types text[],
+    owner_id text,
+    type storage.buckettype NOT NULL DEFAULT 'STANDARD'
+);
+CREATE UNIQUE INDEX bname ON storage.buckets USING btree (name);
+CREATE TABLE storage.objects (
+    id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+    bucket_id text REFERENCES storage.buckets (id),
+    name text,
+    owner uuid,
+    created_at timestamptz DEFAULT now(),
+    updated_at timestamptz DEFAULT now(),
+    last_accessed_at timestamptz DEFAULT now(),
+    metadata jsonb,
+    path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
+    version text,
+    owner_id text,
+    user_metadata jsonb
+);
+CREATE UNIQUE INDEX bucketid_objname ON storage.objects USING btree (bucket_id, name);
+ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+GRANT ALL ON storage.buckets, storage.objects TO anon, authenticated, service_role;
+ALTER TABLE storage.buckets OWNER TO supabase_storage_admin;
+ALTER TABLE storage.objects OWNER TO supabase_storage_admin;
+ALTER TYPE storage.buckettype OWNER TO supabase_storage_admin;
+
+-- storage's path helpers (0036/0060/0061), marked.
+CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $function$
+DECLARE
+_parts text[];
+BEGIN
+    -- supabase fixture: storage.foldername
+    select string_to_array(name, '/') into _parts;
+    return _parts[1:array_length(_parts,1)-1];
+END
+$function$;
+CREATE FUNCTION storage.filename(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $function$
+DECLARE
+_parts text[];
+BEGIN
+    -- supabase fixture: storage.filename
+    select string_to_array(name, '/') into _parts;
+    return _parts[array_length(_parts,1)];
+END
+$function$;
+CREATE FUNCTION storage.extension(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $function$
+DECLARE
+_parts text[];
+_filename text;
+BEGIN
+    -- supabase fixture: storage.extension
+    select string_to_array(name, '/') into _parts;
+    select _parts[array_length(_parts,1)] into _filename;
+    return reverse(split_part(reverse(_filename), '.', 1));
+END
+$function$;
+ALTER FUNCTION storage.foldername(text) OWNER TO supabase_storage_admin;
+ALTER FUNCTION storage.filename(text) OWNER TO supabase_storage_admin;
+ALTER FUNCTION storage.extension(text) OWNER TO supabase_storage_admin;
+
+-- The project's own data and policy, from before Arcanea.
+INSERT INTO auth.users (id, aud, role, email, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
+VALUES ('99999999-0000-4000-8000-000000000001', 'authenticated', 'authenticated', 'early@supa.test',
+        '{"username":"early_bird","full_name":"Early Bird"}', '{"provider":"email"}', now() - interval '1 year', now());
+INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types) VALUES
+    ('avatars', 'avatars', false, 1048576, ARRAY['image/png']),
+    ('documents', 'documents', false, NULL, NULL);
+INSERT INTO storage.objects (bucket_id, name, owner_id)
+VALUES ('documents', '99999999-0000-4000-8000-000000000001/cv.pdf', '99999999-0000-4000-8000-000000000001');
+CREATE POLICY "project: own documents" ON storage.objects FOR SELECT TO authenticated
+    USING (bucket_id = 'documents' AND owner_id = (SELECT auth.uid())::text);
+
+-- ---------------------------------------------------------------------------
+-- Snapshot of everything Supabase owns
+-- ---------------------------------------------------------------------------
+CREATE TEMP TABLE supa (kind text, ident text, classid regclass, objid oid, owner oid, def text);
+INSERT INTO supa
+SELECT 'schema', nspname, 'pg_namespace', oid, nspowner, NULL FROM pg_namespace WHERE nspname IN ('auth', 'storage');
+INSERT INTO supa
+SELECT 'table', oid::regclass::text, 'pg_class', oid, relowner, relrowsecurity::text FROM pg_class
+ WHERE oid IN ('auth.users'::regclass, 'storage.buckets'::regclass, 'storage.objects'::regclass);
+INSERT INTO supa
+SELECT 'type', 'storage.buckettype', 'pg_type', 'storage.buckettype'::regtype, typowner, NULL FROM pg_type
+ WHERE oid = 'storage.buckettype'::regtype;
+INSERT INTO supa
+SELECT 'function', p.oid::regprocedure::text, 'pg_proc', p.oid, p.proowner, pg_get_functiondef(p.oid) FROM pg_proc p
+ WHERE p.pronamespace IN ('auth'::regnamespace, 'storage'::regnamespace);
+CREATE TEMP TABLE supa_buckets AS SELECT id, to_jsonb(b) AS row FROM storage.buckets b;
+
+SELECT is((SELECT count(*)::int FROM supa), 13,
+          'fixture: 2 schemas, 3 tables, 1 type and 7 functions recorded');
+
+-- ===========================================================================
+-- Install
+-- ===========================================================================
+SELECT lives_ok('CREATE EXTENSION arcanea', 'CREATE EXTENSION arcanea succeeds inside a Supabase database');
+
+SELECT is(to_regnamespace(ident)::oid, objid, format('schema %s: same OID', ident))
+  FROM supa WHERE kind = 'schema' ORDER BY ident;
+SELECT is(to_regclass(ident)::oid, objid, format('table %s: same OID', ident))
+  FROM supa WHERE kind = 'table' ORDER BY ident;
+SELECT is(to_regtype(ident)::oid, objid, format('type %s: same OID', ident))
+  FROM supa WHERE kind = 'type';
+SELECT is(to_regprocedure(ident)::oid, objid, format('function %s: same OID', ident))
+  FROM supa WHERE kind = 'function' ORDER BY ident;
+SELECT is(pg_get_functiondef(objid), def, format('function %s: same definition', ident))
+  FROM supa WHERE kind = 'function' ORDER BY ident;
+SELECT is_empty($$SELECT s.kind || ' ' || s.ident FROM supa s
+                   JOIN pg_depend d ON d.classid = s.classid AND d.objid = s.objid AND d.deptype = 'e'$$,
+                'none of Supabase''s objects became a member of the extension');
+SELECT isnt_empty($$SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+                     WHERE e.extname = 'arcanea' AND d.deptype = 'e' AND d.classid = 'pg_class'::regclass
+                       AND d.objid = 'public.profiles'::regclass$$,
+                  'the extension does own its own tables (the membership check above can see members)');
+SELECT is_empty($$SELECT s.kind || ' ' || s.ident FROM supa s
+                   WHERE s.owner IS DISTINCT FROM CASE s.kind
+                         WHEN 'schema' THEN (SELECT nspowner FROM pg_namespace WHERE oid = s.objid)
+                         WHEN 'table' THEN (SELECT relowner FROM pg_class WHERE oid = s.objid)
+                         WHEN 'type' THEN (SELECT typowner FROM pg_type WHERE oid = s.objid)
+                         WHEN 'function' THEN (SELECT proowner FROM pg_proc WHERE oid = s.objid) END$$,
+                'every Supabase object keeps its owner');
+SELECT is_empty($$SELECT ident FROM supa WHERE kind = 'table'
+                   AND def <> (SELECT relrowsecurity::text FROM pg_class WHERE oid = objid)$$,
+                'RLS on auth.users, storage.buckets and storage.objects is as Supabase left it');
+SELECT is((SELECT to_jsonb(b) FROM storage.buckets b WHERE id = 'avatars'),
+          (SELECT row FROM supa_buckets WHERE id = 'avatars'),
+          'the project''s existing avatars bucket is untouched (not made public, limits kept)');
+SELECT is((SELECT to_jsonb(b) FROM storage.buckets b WHERE id = 'documents'),
+          (SELECT row FROM supa_buckets WHERE id = 'documents'),
+          'the project''s documents bucket is untouched');
+SELECT set_eq($$SELECT id FROM storage.buckets$$, ARRAY['avatars', 'creations', 'thumbnails', 'documents'],
+              'the missing Arcanea buckets were added next to the existing ones');
+SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'storage' AND policyname = 'project: own documents'), 1,
+          'the project''s own storage policy is kept');
+SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'storage' AND policyname LIKE 'arcanea\_%'), 4,
+          'Arcanea''s four policies are on Supabase''s storage.objects');
+SELECT is((SELECT count(*)::int FROM information_schema.columns WHERE table_schema = 'auth' AND table_name = 'users'), 35,
+          'auth.users has its columns, no more, no fewer');
+
+-- Users from before the install got profiles (backfill).
+SELECT row_eq($$SELECT username, display_name FROM public.profiles WHERE id = '99999999-0000-4000-8000-000000000001'$$,
+              ROW('early_bird'::text, 'Early Bird'::text),
+              'the user who signed up before the install has a profile');
+SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'auth.users'::regclass AND tgname = 'arcanea_handle_new_user'), 1,
+          'the extension''s signup trigger is on Supabase''s auth.users');
+
+-- A signup after the install, as GoTrue performs it (as supabase_auth_admin).
+SET LOCAL ROLE supabase_auth_admin;
+SELECT lives_ok($$INSERT INTO auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
+                  VALUES ('99999999-0000-4000-8000-000000000002', 'authenticated', 'authenticated',
+                          'late@supa.test', '{"username":"late_comer"}', now(), now())$$,
+                'a signup as supabase_auth_admin succeeds with the extension installed');
+RESET ROLE;
+SELECT is((SELECT username FROM public.profiles WHERE id = '99999999-0000-4000-8000-000000000002'), 'late_comer',
+          'the extension''s trigger gave the new user a profile');
+
+-- Arcanea's policies run on Supabase's auth.uid().
+SELECT set_config('role', 'authenticated', true),
+       set_config('request.jwt.claims', '{"sub":"99999999-0000-4000-8000-000000000002","role":"authenticated"}', true);
+SELECT lives_ok($$INSERT INTO public.creations (user_id, title, type)
+                  VALUES ('99999999-0000-4000-8000-000000000002', 'Hello Supabase', 'image')$$,
+                'RLS through Supabase''s auth.uid(): the user inserts their draft');
+SELECT throws_ok($$INSERT INTO public.creations (user_id, title, type)
+                   VALUES ('99999999-0000-4000-8000-000000000001', 'Not mine', 'image')$$,
+                 '42501', NULL, 'RLS through Supabase''s auth.uid(): a draft for another user is refused');
+SELECT lives_ok($$INSERT INTO storage.objects (bucket_id, name, owner_id)
+                  VALUES ('avatars', '99999999-0000-4000-8000-000000000002/avatar.png', '99999999-0000-4000-8000-000000000002')$$,
+                'storage: the user uploads an avatar into the existing avatars bucket');
+SELECT is((SELECT count(*)::int FROM storage.objects WHERE bucket_id = 'documents'), 0,
+          'storage: Arcanea''s policies do not open the project''s documents bucket to another user');
+RESET ROLE;
+
+-- ===========================================================================
+-- Uninstall: Supabase's objects stay
+-- ===========================================================================
+SELECT lives_ok('DROP EXTENSION arcanea', 'DROP EXTENSION arcanea succeeds inside a Supabase database');
+SELECT ok(to_regclass('public.profiles') IS NULL, 'the extension''s tables are gone');
+SELECT is(to_regclass(ident)::oid, objid, format('after DROP EXTENSION: table %s is still there', ident))
+  FROM supa WHERE kind = 'table' ORDER BY ident;
+SELECT is_empty($$SELECT ident FROM supa WHERE kind = 'function'
+                   AND (to_regprocedure(ident) IS NULL OR pg_get_functiondef(objid) <> def)$$,
+                'after DROP EXTENSION: Supabase''s seven functions are still there, unchanged');
+SELECT set_eq($$SELECT email::text FROM auth.users$$, ARRAY['early@supa.test', 'late@supa.test'],
+              'after DROP EXTENSION: the users are still there');
+SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'auth.users'::regclass AND NOT tgisinternal), 0,
+          'after DROP EXTENSION: no Arcanea trigger is left on auth.users');
+SELECT is((SELECT array_agg(policyname::text) FROM pg_policies WHERE schemaname = 'storage'),
+          ARRAY['project: own documents'],
+          'after DROP EXTENSION: only the project''s own storage policy is left');
+SELECT is((SELECT to_jsonb(b) FROM storage.buckets b WHERE id = 'documents'),
+          (SELECT row FROM supa_buckets WHERE id = 'documents'),
+          'after DROP EXTENSION: the project''s bucket is untouched');
+
+SELECT * FROM finish();
+ROLLBACK;
