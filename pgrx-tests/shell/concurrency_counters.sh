@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Counters under concurrency, at the table level (no RPC layer): 16
+# connections write likes, follows, comments, status changes, messages,
+# ratings and Luminor relationships on a few hot rows.
+#
+#   phase 1: 16 sessions like and unlike THE SAME creation, each as its own user
+#   phase 2: 16 sessions run a weighted mix of single-row writes (and a
+#            multi-row like in key order) on 4 hot creations, 6 hot
+#            accounts and the users' conversations
+#
+# Afterwards every counter must equal its count(*), recount_counters() must
+# find nothing to fix, no session may have failed, no deadlock may have been
+# recorded, and the 24-hour notification grouping must still hold.
+#
+# Last, one interleaving that random load rarely hits, forced with two
+# sessions: a message deleted while another is being added to the same
+# conversation must leave last_message_at on the newest message.
+#
+# Prints TAP; creates and drops its own database.
+#
+# Env: PGHOST/PGPORT/PGUSER (a cluster with arcanea installed);
+# ARCANEA_CONCURRENCY_HOT_TX / ARCANEA_CONCURRENCY_MIX_TX: transactions per
+# client in each phase (default 200 and 400: 9,600 in all).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tap.sh"
+
+DB=arcanea_conc_counters_$$
+CLIENTS=16
+HOT_TX=${ARCANEA_CONCURRENCY_HOT_TX:-200}
+MIX_TX=${ARCANEA_CONCURRENCY_MIX_TX:-400}
+WORK=$(mktemp -d)
+cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+tap_plan 25
+
+# ---------------------------------------------------------------------------
+# Seed: users 1..20 (usernames user1..user20); users 1..4 own the hot
+# creations 1..4 (published) and drafts 5..8; user 20 wrote two root
+# comments on each hot creation (replies go under those, and only replies
+# and the actors' own comments are deleted); users 1..16 each have a
+# conversation with Lumina.
+# ---------------------------------------------------------------------------
+db_create "$DB" || tap_bail "cannot create database $DB with the extension"
+q "$DB" "
+CREATE SCHEMA bench;
+CREATE FUNCTION bench.uid(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS
+    \$\$ SELECT ('0c000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid \$\$;
+CREATE FUNCTION bench.cid(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS
+    \$\$ SELECT ('0cc00000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid \$\$;
+CREATE FUNCTION bench.conv(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS
+    \$\$ SELECT ('0cd00000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid \$\$;
+CREATE FUNCTION bench.root(c int, k int) RETURNS uuid LANGUAGE sql IMMUTABLE AS
+    \$\$ SELECT ('0ce00000-0000-4000-8000-' || lpad((c * 10 + k)::text, 12, '0'))::uuid \$\$;
+CREATE FUNCTION bench.lid(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS
+    \$\$ SELECT ('00000000-0000-4000-8000-00000000a00' || n)::uuid \$\$;
+
+INSERT INTO auth.users (id, email, raw_user_meta_data)
+SELECT bench.uid(g), 'user' || g || '@conc.test', jsonb_build_object('username', 'user' || g)
+  FROM generate_series(1, 20) g;
+INSERT INTO public.creations (id, user_id, title, type, status, published_at)
+SELECT bench.cid(g), bench.uid(g), 'Hot ' || g, 'image', 'published', now() FROM generate_series(1, 4) g;
+INSERT INTO public.creations (id, user_id, title, type, status)
+SELECT bench.cid(g), bench.uid(g - 4), 'Draft ' || g, 'video', 'draft' FROM generate_series(5, 8) g;
+INSERT INTO public.comments (id, user_id, creation_id, content)
+SELECT bench.root(c, k), bench.uid(20), bench.cid(c), 'root ' || k
+  FROM generate_series(1, 4) c, generate_series(1, 2) k;
+INSERT INTO public.luminor_conversations (id, user_id, luminor_id)
+SELECT bench.conv(g), bench.uid(g), bench.lid(1) FROM generate_series(1, 16) g;
+" >/dev/null || tap_bail "seeding $DB failed"
+deadlocks_before=$(q "$DB" "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+
+# ---------------------------------------------------------------------------
+# pgbench scripts: one statement per transaction (autocommit), as an API
+# call would write them.
+# ---------------------------------------------------------------------------
+cat >"$WORK/hot_like.sql" <<'SQL'
+\set u :client_id + 1
+INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(1)) ON CONFLICT DO NOTHING;
+\set op random(0, 1)
+\if :op = 0
+DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(1);
+\endif
+SQL
+cat >"$WORK/like.sql" <<'SQL'
+\set u random(1, 16)
+\set c random(1, 4)
+\set op random(0, 1)
+\if :op = 0
+INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(:c)) ON CONFLICT DO NOTHING;
+\else
+DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(:c);
+\endif
+SQL
+cat >"$WORK/bulk_like.sql" <<'SQL'
+\set u random(1, 16)
+INSERT INTO public.likes (user_id, creation_id)
+SELECT bench.uid(:u), c.id FROM public.creations c
+ WHERE c.id IN (bench.cid(1), bench.cid(2), bench.cid(3), bench.cid(4)) ORDER BY c.id
+    ON CONFLICT DO NOTHING;
+SQL
+cat >"$WORK/follow.sql" <<'SQL'
+\set f random(1, 16)
+\set t random(1, 6)
+\set op random(0, 2)
+\if :f = :t
+SELECT 1;
+\elif :op < 2
+INSERT INTO public.follows (follower_id, following_id) VALUES (bench.uid(:f), bench.uid(:t)) ON CONFLICT DO NOTHING;
+\else
+DELETE FROM public.follows WHERE follower_id = bench.uid(:f) AND following_id = bench.uid(:t);
+\endif
+SQL
+cat >"$WORK/comment.sql" <<'SQL'
+\set u random(1, 16)
+\set c random(1, 4)
+\set m random(1, 20)
+\set k random(1, 2)
+\set op random(0, 2)
+\if :op = 0
+INSERT INTO public.comments (user_id, creation_id, content) VALUES (bench.uid(:u), bench.cid(:c), 'nice work @user' || :m);
+\elif :op = 1
+INSERT INTO public.comments (user_id, creation_id, content, parent_comment_id)
+VALUES (bench.uid(:u), bench.cid(:c), 'agreed', bench.root(:c, :k));
+\else
+DELETE FROM public.comments
+ WHERE id = (SELECT id FROM public.comments WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(:c) LIMIT 1);
+\endif
+SQL
+cat >"$WORK/status.sql" <<'SQL'
+\set c random(1, 8)
+\set op random(0, 1)
+\if :op = 0
+UPDATE public.creations SET status = 'published', published_at = coalesce(published_at, now()) WHERE id = bench.cid(:c);
+\else
+UPDATE public.creations SET status = 'archived' WHERE id = bench.cid(:c);
+\endif
+SQL
+cat >"$WORK/message.sql" <<'SQL'
+\set u random(1, 16)
+\set r random(1, 5)
+\set op random(0, 3)
+\if :op = 0
+INSERT INTO public.luminor_messages (conversation_id, user_id, role, content) VALUES (bench.conv(:u), bench.uid(:u), 'user', 'question');
+\elif :op = 1
+INSERT INTO public.luminor_messages (conversation_id, user_id, role, content) VALUES (bench.conv(:u), bench.uid(:u), 'assistant', 'answer');
+\elif :op = 2
+UPDATE public.luminor_messages SET user_rating = :r
+ WHERE id = (SELECT id FROM public.luminor_messages WHERE conversation_id = bench.conv(:u) AND role = 'assistant'
+              ORDER BY created_at DESC LIMIT 1);
+\else
+DELETE FROM public.luminor_messages
+ WHERE id = (SELECT id FROM public.luminor_messages WHERE conversation_id = bench.conv(:u) ORDER BY created_at LIMIT 1);
+\endif
+SQL
+cat >"$WORK/relationship.sql" <<'SQL'
+\set u random(1, 16)
+\set l random(1, 3)
+\set op random(0, 1)
+\if :op = 0
+INSERT INTO public.luminor_relationships (user_id, luminor_id) VALUES (bench.uid(:u), bench.lid(:l)) ON CONFLICT DO NOTHING;
+\else
+DELETE FROM public.luminor_relationships WHERE user_id = bench.uid(:u) AND luminor_id = bench.lid(:l);
+\endif
+SQL
+
+run_pgbench() { # run_pgbench LOG TX SCRIPT-ARGS...
+    local log=$1 tx=$2
+    shift 2
+    local start=$SECONDS status=0
+    pgbench -n -c "$CLIENTS" -j 2 -t "$tx" "$@" "$DB" >"$log" 2>&1 || status=$?
+    echo "$status $((SECONDS - start))"
+}
+processed() { sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$1"; }
+
+read -r hot_status hot_secs < <(run_pgbench "$WORK/hot.log" "$HOT_TX" -f "$WORK/hot_like.sql")
+tap_is "phase 1 (16 sessions like/unlike one creation): pgbench exit status" "$hot_status" 0
+tap_is "phase 1: all $((CLIENTS * HOT_TX)) transactions processed" "$(processed "$WORK/hot.log")" "$((CLIENTS * HOT_TX))"
+tap_diag "phase 1: ${hot_secs}s; $(grep -h '^tps' "$WORK/hot.log" || true)"
+
+read -r mix_status mix_secs < <(run_pgbench "$WORK/mix.log" "$MIX_TX" \
+    -f "$WORK/like.sql@4" -f "$WORK/bulk_like.sql@1" -f "$WORK/follow.sql@3" -f "$WORK/comment.sql@3" \
+    -f "$WORK/status.sql@2" -f "$WORK/message.sql@3" -f "$WORK/relationship.sql@1")
+tap_is "phase 2 (weighted mix on hot rows): pgbench exit status" "$mix_status" 0
+tap_is "phase 2: all $((CLIENTS * MIX_TX)) transactions processed" "$(processed "$WORK/mix.log")" "$((CLIENTS * MIX_TX))"
+tap_diag "phase 2: ${mix_secs}s; $(grep -h '^tps' "$WORK/mix.log" || true)"
+errors=$(grep -hiE 'error|abort|deadlock' "$WORK/hot.log" "$WORK/mix.log" || true)
+tap_is "no session reported an error" "$(printf '%s' "$errors" | grep -c . || true)" 0
+[[ -z "$errors" ]] || printf '%s\n' "$errors" | head -20 | tap_diag
+
+db_wait_idle "$DB" 30 || tap_diag "pgbench sessions still connected after 30 s"
+tap_ok "the workload wrote likes, comments, follows, messages and notifications" \
+    "$(q "$DB" "SELECT (SELECT count(*) FROM public.likes) > 0 AND (SELECT count(*) FROM public.comments) > 8
+                   AND (SELECT count(*) FROM public.follows) > 0 AND (SELECT count(*) FROM public.luminor_messages) > 0
+                   AND (SELECT count(*) FROM public.notifications) > 0")"
+q "$DB" "SELECT 'rows now: ' || (SELECT count(*) FROM public.likes) || ' likes, ' || (SELECT count(*) FROM public.comments)
+              || ' comments, ' || (SELECT count(*) FROM public.follows) || ' follows, '
+              || (SELECT count(*) FROM public.luminor_messages) || ' messages, '
+              || (SELECT count(*) FROM public.notifications) || ' notifications'" | tap_diag
+
+# ---------------------------------------------------------------------------
+# Every counter against count(*), before recount_counters() could fix it.
+# ---------------------------------------------------------------------------
+mismatches() { # mismatches SQL: prints "0" or the count and the first rows
+    local rows
+    rows=$(q "$DB" "$1")
+    if [[ -z "$rows" ]]; then echo 0; else echo "$(printf '%s\n' "$rows" | wc -l): $(printf '%s\n' "$rows" | head -3 | tr '\n' ' ')"; fi
+}
+tap_is "creations.like_count = count(likes) for every creation" "$(mismatches "
+    SELECT c.title, c.like_count, (SELECT count(*) FROM public.likes l WHERE l.creation_id = c.id) AS n
+      FROM public.creations c WHERE c.like_count <> (SELECT count(*) FROM public.likes l WHERE l.creation_id = c.id)")" 0
+tap_is "creations.comment_count = count(comments) for every creation" "$(mismatches "
+    SELECT c.title, c.comment_count, (SELECT count(*) FROM public.comments m WHERE m.creation_id = c.id)
+      FROM public.creations c WHERE c.comment_count <> (SELECT count(*) FROM public.comments m WHERE m.creation_id = c.id)")" 0
+tap_is "profiles.follower_count and following_count = count(follows) for every profile" "$(mismatches "
+    SELECT p.username, p.follower_count, p.following_count FROM public.profiles p
+     WHERE p.follower_count <> (SELECT count(*) FROM public.follows f WHERE f.following_id = p.id)
+        OR p.following_count <> (SELECT count(*) FROM public.follows f WHERE f.follower_id = p.id)")" 0
+tap_is "profiles.creation_count = count(published creations) for every profile" "$(mismatches "
+    SELECT p.username, p.creation_count FROM public.profiles p
+     WHERE p.creation_count <> (SELECT count(*) FROM public.creations c WHERE c.user_id = p.id AND c.status = 'published')")" 0
+tap_is "luminor_conversations.message_count and last_message_at = their messages for every conversation" "$(mismatches "
+    SELECT c.id, c.message_count, c.last_message_at FROM public.luminor_conversations c
+     WHERE c.message_count <> (SELECT count(*) FROM public.luminor_messages m WHERE m.conversation_id = c.id)
+        OR c.last_message_at IS DISTINCT FROM (SELECT max(m.created_at) FROM public.luminor_messages m WHERE m.conversation_id = c.id)")" 0
+tap_is "luminors.interaction_count, user_count and ratings = their rows for every Luminor" "$(mismatches "
+    SELECT l.slug, l.interaction_count, l.user_count, l.rating_count, l.rating_sum, l.average_rating
+      FROM public.luminors l
+      LEFT JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE m.role = 'user') AS interactions, count(m.user_rating) AS rated,
+                   coalesce(sum(m.user_rating), 0) AS rating_sum
+              FROM public.luminor_conversations c JOIN public.luminor_messages m ON m.conversation_id = c.id
+             WHERE c.luminor_id = l.id) r ON true
+     WHERE l.interaction_count <> r.interactions
+        OR l.user_count <> (SELECT count(*) FROM public.luminor_relationships x WHERE x.luminor_id = l.id)
+        OR l.rating_count <> r.rated OR l.rating_sum <> r.rating_sum
+        OR l.average_rating IS DISTINCT FROM CASE WHEN r.rated > 0 THEN round(r.rating_sum::numeric / r.rated, 2) END")" 0
+
+# ---------------------------------------------------------------------------
+# recount_counters(): every counter, nothing to fix
+# ---------------------------------------------------------------------------
+recount=$(q "$DB" "SELECT counter || '=' || rows_fixed FROM arcanea.recount_counters()")
+for counter in creations.like_count creations.comment_count profiles.follower_count profiles.following_count \
+    profiles.creation_count luminor_conversations.message_count luminors.interaction_count \
+    luminors.average_rating luminors.user_count; do
+    tap_is "recount_counters(): $counter fixed 0 rows" \
+        "$(printf '%s\n' "$recount" | sed -n "s/^${counter//./\\.}=//p")" 0
+done
+
+db_wait_idle "$DB" 10 || true
+tap_is "pg_stat_database.deadlocks did not increase" \
+    "$(q "$DB" "SELECT pg_stat_clear_snapshot(); SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()" | tail -1)" \
+    "$deadlocks_before"
+tap_is "notification grouping held: no (recipient, group_key) notified twice within 24h" "$(mismatches "
+    SELECT user_id, group_key, count(*) FROM public.notifications WHERE group_key IS NOT NULL
+     GROUP BY user_id, group_key HAVING count(*) > 1")" 0
+
+# ---------------------------------------------------------------------------
+# A message deleted while another is being added to the same conversation.
+# Session A adds a message and holds its transaction open; session B deletes
+# the oldest message meanwhile (its counter update waits for A's row lock);
+# A commits, then B.
+# ---------------------------------------------------------------------------
+q "$DB" "
+INSERT INTO public.luminor_conversations (id, user_id, luminor_id) VALUES (bench.conv(99), bench.uid(17), bench.lid(2));
+INSERT INTO public.luminor_messages (id, conversation_id, user_id, role, content, created_at) VALUES
+    (bench.conv(991), bench.conv(99), bench.uid(17), 'user', 'old one', '2020-01-01'),
+    (bench.conv(992), bench.conv(99), bench.uid(17), 'user', 'old two', '2020-01-02');" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d "$DB" -c "BEGIN" \
+    -c "INSERT INTO public.luminor_messages (conversation_id, user_id, role, content) VALUES (bench.conv(99), bench.uid(17), 'user', 'new')" \
+    -c "SELECT pg_sleep(2)" -c "COMMIT" >"$WORK/session_a.log" 2>&1 &
+session_a=$!
+for _ in $(seq 1 100); do
+    [[ "$(q "$DB" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(2)'")" == 1 ]] && break
+    sleep 0.05
+done
+q "$DB" "DELETE FROM public.luminor_messages WHERE id = bench.conv(991)" >/dev/null
+wait "$session_a" || tap_diag "session A failed: $(cat "$WORK/session_a.log")"
+tap_is "delete during a concurrent add: message_count = count(messages)" \
+    "$(q "$DB" "SELECT message_count = (SELECT count(*) FROM public.luminor_messages WHERE conversation_id = c.id)
+                  FROM public.luminor_conversations c WHERE c.id = bench.conv(99)")" t
+tap_is "delete during a concurrent add: last_message_at is the newest message's time" \
+    "$(q "$DB" "SELECT last_message_at FROM public.luminor_conversations WHERE id = bench.conv(99)")" \
+    "$(q "$DB" "SELECT max(created_at) FROM public.luminor_messages WHERE conversation_id = bench.conv(99)")"
+
+tap_done
