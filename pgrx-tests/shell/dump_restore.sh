@@ -153,7 +153,7 @@ start=$SECONDS
 dump_status=0
 pg_dump -Fc -d "$SRC" -f "$WORK/arcanea.dump" 2>"$WORK/dump.err" || dump_status=$?
 tap_is "pg_dump -Fc succeeds" "$dump_status" 0
-[[ -s "$WORK/dump.err" ]] && tap_diag "pg_dump said:" <"$WORK/dump.err" && tap_diag <"$WORK/dump.err"
+if [[ -s "$WORK/dump.err" ]]; then tap_diag "pg_dump said:"; tap_diag <"$WORK/dump.err"; fi
 db_drop "$DST"
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DST" >/dev/null
 restore_status=0
@@ -172,7 +172,7 @@ for t in "${TABLES[@]}"; do
     tap_is "$t: same content (md5 of the sorted rows) after restore" "${after#* }" "${before[$t]#* }"
     if [[ "$after" != "${before[$t]}" ]]; then
         diff <(rows_of "$SRC" "$t") <(rows_of "$DST" "$t") | grep '^[<>]' | head -8 \
-            | sed 's/^</  source:  /; s/^>/  restored:/' | tap_diag
+            | sed 's/^</  source:  /; s/^>/  restored:/' | tap_diag || true
     fi
 done
 
