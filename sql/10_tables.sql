@@ -157,7 +157,7 @@ CREATE TABLE public.luminor_messages (
     role            text NOT NULL
         CONSTRAINT luminor_messages_role_check CHECK (role IN ('user', 'assistant', 'system')),
     content         text NOT NULL
-        CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000),
+        CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000 AND content ~ '\S'),
     model           text
         CONSTRAINT luminor_messages_model_length CHECK (char_length(model) <= 200),
     tokens          integer
@@ -215,7 +215,7 @@ CREATE TABLE public.creations (
     id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id             uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
     title               text NOT NULL
-        CONSTRAINT creations_title_length CHECK (char_length(btrim(title)) BETWEEN 1 AND 200),
+        CONSTRAINT creations_title_length CHECK (char_length(title) BETWEEN 1 AND 200 AND title ~ '\S'),
     description         text
         CONSTRAINT creations_description_length CHECK (char_length(description) <= 5000),
     type                text NOT NULL
@@ -305,7 +305,7 @@ CREATE TABLE public.comments (
     user_id           uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
     creation_id       uuid NOT NULL REFERENCES public.creations (id) ON DELETE CASCADE,
     content           text NOT NULL
-        CONSTRAINT comments_content_length CHECK (char_length(btrim(content)) BETWEEN 1 AND 5000),
+        CONSTRAINT comments_content_length CHECK (char_length(content) BETWEEN 1 AND 5000 AND content ~ '\S'),
     parent_comment_id uuid,
     is_edited         boolean NOT NULL DEFAULT false,
     is_flagged        boolean NOT NULL DEFAULT false,

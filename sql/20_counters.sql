@@ -87,18 +87,21 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 -- ---------------------------------------------------------------------------
 -- creations.like_count
 -- ---------------------------------------------------------------------------
+-- An UPDATE that moves a row to another target (service role only: users
+-- cannot write these columns) counts as leaving the old and joining the new.
 CREATE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
-    ELSE
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
         UPDATE public.creations SET like_count = like_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE
+CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
 
 -- ---------------------------------------------------------------------------
@@ -107,40 +110,42 @@ CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE
 CREATE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
-    ELSE
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
         UPDATE public.creations SET comment_count = comment_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER comments_maintain_count AFTER INSERT OR DELETE
+CREATE TRIGGER comments_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
 
 -- ---------------------------------------------------------------------------
 -- profiles.follower_count / following_count
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    edge  public.follows;
-    delta integer;
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        edge := NEW; delta := 1;
-    ELSE
-        edge := OLD; delta := -1;
-    END IF;
+CREATE FUNCTION arcanea.follows_apply(edge public.follows, delta integer) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     -- One statement for both rows: see the lock-order note at the top.
     UPDATE public.profiles
        SET follower_count  = follower_count  + CASE WHEN id = edge.following_id THEN delta ELSE 0 END,
            following_count = following_count + CASE WHEN id = edge.follower_id  THEN delta ELSE 0 END
      WHERE id = ANY (ARRAY[edge.follower_id, edge.following_id]);
+$$;
+CREATE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        PERFORM arcanea.follows_apply(OLD, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM arcanea.follows_apply(NEW, 1);
+    END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER follows_maintain_counts AFTER INSERT OR DELETE
+CREATE TRIGGER follows_maintain_counts AFTER INSERT OR DELETE OR UPDATE OF follower_id, following_id
     ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_maintain_counts();
 
 -- ---------------------------------------------------------------------------
@@ -175,66 +180,103 @@ CREATE TRIGGER creations_maintain_count AFTER INSERT OR DELETE OR UPDATE OF stat
 -- ---------------------------------------------------------------------------
 -- luminor_conversations.message_count / last_message_at,
 -- luminors.interaction_count (messages users sent to that Luminor) and
--- luminors.average_rating (over rated messages).
+-- luminors.average_rating (over rated messages, kept exactly from
+-- rating_count and rating_sum).
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION arcanea.messages_maintain_counts() RETURNS trigger
+
+-- A Luminor's counters move by the messages' deltas.
+CREATE FUNCTION arcanea.luminor_apply(
+    luminor uuid, interactions integer, ratings integer, rating_total integer
+) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    UPDATE public.luminors l
+       SET interaction_count = l.interaction_count + interactions,
+           rating_count      = l.rating_count + ratings,
+           rating_sum        = l.rating_sum + rating_total,
+           average_rating    = CASE WHEN l.rating_count + ratings > 0
+                                    THEN round((l.rating_sum + rating_total)::numeric
+                                               / (l.rating_count + ratings), 2) END
+     WHERE l.id = luminor AND (interactions, ratings, rating_total) <> (0, 0, 0);
+$$;
+
+-- One message joining (+1) or leaving (-1) its conversation.
+CREATE FUNCTION arcanea.message_apply(msg public.luminor_messages, delta integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    msg                public.luminor_messages;
-    delta              integer;
-    rating_delta_count integer := 0;
-    rating_delta_sum   integer := 0;
+    luminor uuid;
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        -- Only a rating can change here (the trigger fires on user_rating).
-        rating_delta_count := (NEW.user_rating IS NOT NULL)::int - (OLD.user_rating IS NOT NULL)::int;
-        rating_delta_sum   := coalesce(NEW.user_rating, 0) - coalesce(OLD.user_rating, 0);
-        IF rating_delta_count <> 0 OR rating_delta_sum <> 0 THEN
-            UPDATE public.luminors l
-               SET rating_count   = l.rating_count + rating_delta_count,
-                   rating_sum     = l.rating_sum + rating_delta_sum,
-                   average_rating = CASE WHEN l.rating_count + rating_delta_count > 0
-                                         THEN round((l.rating_sum + rating_delta_sum)::numeric
-                                                    / (l.rating_count + rating_delta_count), 2) END
-              FROM public.luminor_conversations c
-             WHERE c.id = NEW.conversation_id AND l.id = c.luminor_id;
-        END IF;
-        RETURN NULL;
-    END IF;
-
-    IF TG_OP = 'INSERT' THEN
-        msg := NEW; delta := 1;
+    IF delta > 0 THEN
         UPDATE public.luminor_conversations
            SET message_count   = message_count + 1,
                last_message_at = greatest(last_message_at, msg.created_at)
-         WHERE id = msg.conversation_id;
+         WHERE id = msg.conversation_id
+        RETURNING luminor_id INTO luminor;
     ELSE
-        msg := OLD; delta := -1;
+        -- Recompute the latest only when the leaving message may have been
+        -- it.  The comparison reads the conversation row as it is after
+        -- waiting for its lock, so a message added meanwhile by another
+        -- transaction (which moved last_message_at) is not missed, as a
+        -- max() over this statement's snapshot would miss it.
         UPDATE public.luminor_conversations c
            SET message_count   = c.message_count - 1,
-               last_message_at = (SELECT max(m.created_at) FROM public.luminor_messages m
-                                   WHERE m.conversation_id = c.id)
-         WHERE c.id = msg.conversation_id;
+               last_message_at = CASE WHEN c.last_message_at <= msg.created_at
+                                      THEN (SELECT max(m.created_at) FROM public.luminor_messages m
+                                             WHERE m.conversation_id = c.id)
+                                      ELSE c.last_message_at END
+         WHERE c.id = msg.conversation_id
+        RETURNING c.luminor_id INTO luminor;
     END IF;
+    -- No conversation row: it is being deleted, and its BEFORE DELETE
+    -- trigger already took its messages off the Luminor's counters.
+    IF luminor IS NOT NULL THEN
+        PERFORM arcanea.luminor_apply(luminor,
+                                      delta * (msg.role = 'user')::int,
+                                      delta * (msg.user_rating IS NOT NULL)::int,
+                                      delta * coalesce(msg.user_rating, 0));
+    END IF;
+END
+$$;
 
-    IF msg.role = 'user' OR msg.user_rating IS NOT NULL THEN
-        rating_delta_count := delta * (msg.user_rating IS NOT NULL)::int;
-        rating_delta_sum   := delta * coalesce(msg.user_rating, 0);
-        UPDATE public.luminors l
-           SET interaction_count = l.interaction_count + delta * (msg.role = 'user')::int,
-               rating_count      = l.rating_count + rating_delta_count,
-               rating_sum        = l.rating_sum + rating_delta_sum,
-               average_rating    = CASE WHEN l.rating_count + rating_delta_count > 0
-                                        THEN round((l.rating_sum + rating_delta_sum)::numeric
-                                                   / (l.rating_count + rating_delta_count), 2) END
-          FROM public.luminor_conversations c
-         WHERE c.id = msg.conversation_id AND l.id = c.luminor_id;
+CREATE FUNCTION arcanea.messages_maintain_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.conversation_id = OLD.conversation_id AND NEW.role = OLD.role THEN
+        -- Only the rating changed: move the Luminor's average.
+        PERFORM arcanea.luminor_apply(
+            (SELECT luminor_id FROM public.luminor_conversations WHERE id = NEW.conversation_id), 0,
+            (NEW.user_rating IS NOT NULL)::int - (OLD.user_rating IS NOT NULL)::int,
+            coalesce(NEW.user_rating, 0) - coalesce(OLD.user_rating, 0));
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        PERFORM arcanea.message_apply(OLD, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM arcanea.message_apply(NEW, 1);
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER messages_maintain_counts AFTER INSERT OR DELETE OR UPDATE OF user_rating
+CREATE TRIGGER messages_maintain_counts
+    AFTER INSERT OR DELETE OR UPDATE OF user_rating, conversation_id, role
     ON public.luminor_messages FOR EACH ROW EXECUTE FUNCTION arcanea.messages_maintain_counts();
+
+-- A conversation's messages leave with it (ON DELETE CASCADE), but by the
+-- time their triggers run the conversation row, the way to their Luminor, is
+-- gone: take them off the Luminor's counters here, before it goes.
+CREATE FUNCTION arcanea.conversations_release_messages() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM arcanea.luminor_apply(OLD.luminor_id,
+                                  -count(*) FILTER (WHERE m.role = 'user')::int,
+                                  -count(m.user_rating)::int,
+                                  -coalesce(sum(m.user_rating), 0)::int)
+       FROM public.luminor_messages m WHERE m.conversation_id = OLD.id;
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER conversations_release_messages BEFORE DELETE
+    ON public.luminor_conversations FOR EACH ROW EXECUTE FUNCTION arcanea.conversations_release_messages();
 
 -- ---------------------------------------------------------------------------
 -- luminors.user_count: users with a relationship to that Luminor
@@ -242,15 +284,16 @@ CREATE TRIGGER messages_maintain_counts AFTER INSERT OR DELETE OR UPDATE OF user
 CREATE FUNCTION arcanea.relationships_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE public.luminors SET user_count = user_count + 1 WHERE id = NEW.luminor_id;
-    ELSE
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
         UPDATE public.luminors SET user_count = user_count - 1 WHERE id = OLD.luminor_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE public.luminors SET user_count = user_count + 1 WHERE id = NEW.luminor_id;
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER relationships_maintain_count AFTER INSERT OR DELETE
+CREATE TRIGGER relationships_maintain_count AFTER INSERT OR DELETE OR UPDATE OF luminor_id
     ON public.luminor_relationships FOR EACH ROW EXECUTE FUNCTION arcanea.relationships_maintain_count();
 
 -- ---------------------------------------------------------------------------

@@ -61,21 +61,20 @@ VALUES
 );
 
 -- During a restore (pg_restore or psql run with session_replication_role =
--- replica, as the README's restore recipe says), a dumped luminors row whose
--- id already exists replaces the seeded row.  ENABLE ALWAYS makes it fire in
--- replica mode; outside replica mode it steps aside and a duplicate id is
--- the ordinary unique violation.
-CREATE FUNCTION arcanea.luminors_restore_upsert() RETURNS trigger
+-- replica, as the README's restore recipe says), a dumped row whose id
+-- already exists replaces the row the extension seeded.  ENABLE ALWAYS makes
+-- it fire in replica mode; outside replica mode it steps aside and a
+-- duplicate id is the ordinary unique violation.  Also used for the storage
+-- buckets this extension seeds (90_finalize.sql).
+CREATE FUNCTION arcanea.replace_seeded_row_on_restore() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF current_setting('session_replication_role') <> 'replica'
-       OR NOT EXISTS (SELECT 1 FROM public.luminors WHERE id = NEW.id) THEN
-        RETURN NEW;
+    IF current_setting('session_replication_role') = 'replica' THEN
+        EXECUTE format('DELETE FROM %I.%I WHERE id = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME) USING NEW.id;
     END IF;
-    DELETE FROM public.luminors WHERE id = NEW.id;
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER luminors_restore_upsert BEFORE INSERT
-    ON public.luminors FOR EACH ROW EXECUTE FUNCTION arcanea.luminors_restore_upsert();
-ALTER TABLE public.luminors ENABLE ALWAYS TRIGGER luminors_restore_upsert;
+CREATE TRIGGER luminors_replace_seeded_row_on_restore BEFORE INSERT
+    ON public.luminors FOR EACH ROW EXECUTE FUNCTION arcanea.replace_seeded_row_on_restore();
+ALTER TABLE public.luminors ENABLE ALWAYS TRIGGER luminors_replace_seeded_row_on_restore;

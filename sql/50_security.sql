@@ -252,35 +252,39 @@ CREATE POLICY arcanea_storage_select ON storage.objects FOR SELECT TO anon, auth
     );
 
 -- Writes: only under your own folder, in the shape the spec gives for each
--- bucket; a creation file or thumbnail must name a creation of yours.
+-- bucket; a creation file or thumbnail must name a creation of yours.  One
+-- function serves INSERT and the new row of UPDATE (a rename or a move
+-- between buckets must land in a shape the bucket takes, too).  It runs as
+-- the caller, so "a creation of yours" is read under the creations policy.
+CREATE FUNCTION arcanea.storage_write_allowed(bucket text, object_name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (storage.foldername(object_name))[1] = (SELECT auth.uid())::text
+       AND CASE bucket
+           WHEN 'avatars' THEN
+               cardinality(storage.foldername(object_name)) = 1
+               AND storage.filename(object_name) ~ '^avatar\.(jpe?g|png|webp|gif)$'
+           WHEN 'creations' THEN
+               cardinality(storage.foldername(object_name)) = 2
+               AND (storage.foldername(object_name))[2] IN ('image', 'music', 'video', 'text', 'multimodal')
+               AND EXISTS (SELECT 1 FROM public.creations c
+                            WHERE c.user_id = (SELECT auth.uid())
+                              AND c.id::text = split_part(storage.filename(object_name), '.', 1))
+           WHEN 'thumbnails' THEN
+               cardinality(storage.foldername(object_name)) = 1
+               AND storage.filename(object_name) ~ '-thumb\.(jpe?g|png|webp)$'
+               AND EXISTS (SELECT 1 FROM public.creations c
+                            WHERE c.user_id = (SELECT auth.uid())
+                              AND c.id::text || '-thumb' = split_part(storage.filename(object_name), '.', 1))
+           ELSE false
+       END
+$$;
 CREATE POLICY arcanea_storage_insert ON storage.objects FOR INSERT TO authenticated
-    WITH CHECK (
-        (storage.foldername(name))[1] = (SELECT auth.uid())::text
-        AND CASE bucket_id
-            WHEN 'avatars' THEN
-                cardinality(storage.foldername(name)) = 1
-                AND storage.filename(name) ~ '^avatar\.(jpe?g|png|webp|gif)$'
-            WHEN 'creations' THEN
-                cardinality(storage.foldername(name)) = 2
-                AND (storage.foldername(name))[2] IN ('image', 'music', 'video', 'text', 'multimodal')
-                AND EXISTS (SELECT 1 FROM public.creations c
-                             WHERE c.user_id = (SELECT auth.uid())
-                               AND c.id::text = split_part(storage.filename(name), '.', 1))
-            WHEN 'thumbnails' THEN
-                cardinality(storage.foldername(name)) = 1
-                AND storage.filename(name) ~ '-thumb\.(jpe?g|png|webp)$'
-                AND EXISTS (SELECT 1 FROM public.creations c
-                             WHERE c.user_id = (SELECT auth.uid())
-                               AND c.id::text || '-thumb' = split_part(storage.filename(name), '.', 1))
-            ELSE false
-        END
-    );
+    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name));
 
 CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authenticated
     USING (bucket_id IN ('avatars', 'creations', 'thumbnails')
            AND (storage.foldername(name))[1] = (SELECT auth.uid())::text)
-    WITH CHECK (bucket_id IN ('avatars', 'creations', 'thumbnails')
-                AND (storage.foldername(name))[1] = (SELECT auth.uid())::text);
+    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name));
 
 CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
     USING (bucket_id IN ('avatars', 'creations', 'thumbnails')

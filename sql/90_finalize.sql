@@ -31,9 +31,9 @@ SELECT pg_catalog.pg_extension_config_dump('arcanea.search_terms', '');
 -- The compatibility tables, when this extension created them (bare
 -- PostgreSQL): their rows are users' data too.  Inside Supabase they are
 -- Supabase's, dumped as ordinary tables.
--- Arcanea's own three buckets are left out of storage.buckets' dump: the
--- restore's CREATE EXTENSION seeds them again, and a dumped copy would
--- collide with the seeded one and sink the whole table's COPY.
+-- storage.buckets holds Arcanea's three seeded buckets: on restore their
+-- dumped copies (with any edit an operator made) replace the seeded ones,
+-- as the Luminors do (40_luminors_seed.sql).
 DO $register_compat$
 DECLARE
     compat regclass;
@@ -44,9 +44,12 @@ BEGIN
                       AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
                       AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'arcanea'))
         THEN
-            PERFORM pg_catalog.pg_extension_config_dump(compat,
-                CASE WHEN compat = 'storage.buckets'::regclass
-                     THEN 'WHERE id NOT IN (''avatars'', ''creations'', ''thumbnails'')' ELSE '' END);
+            PERFORM pg_catalog.pg_extension_config_dump(compat, '');
+            IF compat = 'storage.buckets'::regclass THEN
+                CREATE TRIGGER buckets_replace_seeded_row_on_restore BEFORE INSERT
+                    ON storage.buckets FOR EACH ROW EXECUTE FUNCTION arcanea.replace_seeded_row_on_restore();
+                ALTER TABLE storage.buckets ENABLE ALWAYS TRIGGER buckets_replace_seeded_row_on_restore;
+            END IF;
         END IF;
     END LOOP;
 END
@@ -58,6 +61,9 @@ $register_compat$;
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA arcanea FROM PUBLIC;
 GRANT USAGE ON SCHEMA arcanea TO anon, authenticated, service_role;
+-- The one exception: the storage policies call it with the uploading user's
+-- rights.  It tells a caller nothing they cannot already see.
+GRANT EXECUTE ON FUNCTION arcanea.storage_write_allowed(text, text) TO authenticated;
 GRANT EXECUTE ON FUNCTION arcanea.recount_counters() TO service_role;
 
 -- ---------------------------------------------------------------------------

@@ -19,12 +19,20 @@ const PROFILE_EXISTS: Stmt = Stmt::read("SELECT 1 FROM public.profiles WHERE id 
 // ON CONFLICT DO NOTHING with no target: the username index is the conflict
 // we expect, and a concurrent signup for the same id is one we tolerate.
 const CLAIM_USERNAME: Stmt = Stmt::write(
-    "INSERT INTO public.profiles (id, username, display_name, avatar_url)
-     VALUES ($1, $2, $3, $4)
+    "INSERT INTO public.profiles (id, username, display_name, avatar_url, arcanean_id)
+     VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT DO NOTHING
      RETURNING id",
-    &[UUIDOID, TEXTOID, TEXTOID, TEXTOID],
+    &[UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID],
 );
+// Drawn once per signup, not once per attempt, so a username collision does
+// not burn numbers.
+const NEXT_ARCANEAN_ID: Stmt =
+    Stmt::write("SELECT 'ARC-' || lpad(nextval('arcanea.arcanean_id_seq')::text, 6, '0')", &[]);
+
+/// Names tried after the id-derived ones; each is a fresh 64-bit hash, so
+/// reaching the end would take a directory that has squatted them all.
+const MAX_FALLBACKS: u64 = 100;
 
 fn metadata_text<'a>(metadata: &'a serde_json::Value, keys: &[&str]) -> Option<&'a str> {
     keys.iter().find_map(|key| metadata.get(*key).and_then(|v| v.as_str()))
@@ -45,11 +53,18 @@ pub fn ensure_profile(
     let avatar_url = metadata_text(metadata, &["avatar_url", "picture"])
         .filter(|url| url.len() <= 2048 && (url.starts_with("https://") || url.starts_with("http://")));
 
+    let arcanean_id: String = db::write(&NEXT_ARCANEAN_ID, &[], db::one)?;
     let id_bytes: [u8; 16] = *user_id.as_bytes();
-    for candidate in username::candidates(requested, email, &id_bytes) {
+    let fallbacks = (0..MAX_FALLBACKS).map(|attempt| username::fallback(&id_bytes, attempt));
+    for candidate in username::candidates(requested, email, &id_bytes).into_iter().chain(fallbacks) {
         let display_name = username::display_name(given_name, &candidate);
-        let args: [DatumWithOid; 4] =
-            [user_id.into(), candidate.as_str().into(), display_name.as_str().into(), avatar_url.into()];
+        let args: [DatumWithOid; 5] = [
+            user_id.into(),
+            candidate.as_str().into(),
+            display_name.as_str().into(),
+            avatar_url.into(),
+            arcanean_id.as_str().into(),
+        ];
         if db::write(&CLAIM_USERNAME, &args, db::first::<Uuid>)?.is_some() {
             return Ok(Some(candidate));
         }

@@ -40,10 +40,14 @@ pub fn normalize(raw: &str) -> Option<String> {
 ///
 /// 1. the username the user asked for at signup, if it is valid as given;
 /// 2. the e-mail's local part, normalised (or `user` if nothing survives);
-/// 3. that base with numeric suffixes of growing width, drawn from the
-///    user's id so that 10,000 signups as `alex@...` fan out instead of
-///    probing `alex_1`, `alex_2`, ... one by one;
-/// 4. `user_` and hex digits of the id, which is unique because the id is.
+/// 3. that base with numeric suffixes of growing width, drawn from a hash of
+///    the user's id, so that 10,000 signups as `alex@...` fan out instead of
+///    probing `alex_1`, `alex_2`, ... one by one, and ids that differ in a
+///    single byte still get different suffixes;
+/// 4. `u` and the id in base 36, which no other user's id can produce.
+///
+/// [`fallback`] continues the list should all of these be taken (by names
+/// people chose).
 pub fn candidates(requested: Option<&str>, email: Option<&str>, user_id: &[u8; 16]) -> Vec<String> {
     let mut out = Vec::with_capacity(10);
     if let Some(name) = requested.map(str::trim) {
@@ -57,17 +61,43 @@ pub fn candidates(requested: Option<&str>, email: Option<&str>, user_id: &[u8; 1
 
     let seed = u128::from_be_bytes(*user_id);
     for (round, width) in [4u32, 6, 6, 8, 8].into_iter().enumerate() {
-        let modulus = 10u128.pow(width);
-        let number = (seed >> (round * 24)) % modulus;
+        let number = id_hash(seed, round as u64) % 10u64.pow(width);
         let suffix = format!("_{number:0width$}", width = width as usize);
-        let keep = MAX_LEN - suffix.len();
-        let stem: String = base.chars().take(keep).collect();
+        let stem: String = base.chars().take(MAX_LEN - suffix.len()).collect();
         out.push(format!("{}{}", stem.trim_end_matches('_'), suffix));
     }
-    let hex: String = user_id.iter().map(|b| format!("{b:02x}")).collect();
-    out.push(format!("user_{}", &hex[..MAX_LEN - 5]));
+    out.push(format!("u{}", base36(seed)));
     out.dedup();
     out
+}
+
+/// The `attempt`-th name to try once every [`candidates`] entry is taken.
+pub fn fallback(user_id: &[u8; 16], attempt: u64) -> String {
+    format!("user_{:016x}", id_hash(u128::from_be_bytes(*user_id), 1_000 + attempt))
+}
+
+/// splitmix64 of the id folded with `round`: a cheap, well-spread hash.
+fn id_hash(seed: u128, round: u64) -> u64 {
+    let mut z =
+        (seed as u64) ^ ((seed >> 64) as u64).rotate_left(29) ^ round.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn base36(mut n: u128) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii digits")
 }
 
 /// Display name: the one given at signup (trimmed, at most 100 characters),
@@ -120,15 +150,28 @@ mod unit {
         assert!(c.iter().all(|n| is_valid(n)), "{c:?}");
         let long = candidates(None, Some(&format!("{}@x.io", "y".repeat(64))), &ID);
         assert!(long.iter().all(|n| is_valid(n)), "{long:?}");
-        assert_eq!(long.last().unwrap(), &format!("user_{}", "6f1c1c2e000040008000000000"[..25].to_string()));
+        assert!((0..50).map(|a| fallback(&ID, a)).all(|n| is_valid(&n)));
     }
 
     #[test]
-    fn different_users_get_different_suffixes() {
+    fn ids_differing_in_one_byte_share_no_id_derived_name() {
         let mut other = ID;
         other[15] = 0x02;
-        other[12] = 0x77;
-        assert_ne!(candidates(None, Some("a@b.c"), &ID)[2..], candidates(None, Some("a@b.c"), &other)[2..]);
+        let mine = candidates(None, Some("zed@k.io"), &ID);
+        let theirs = candidates(None, Some("zed@k.io"), &other);
+        for name in &mine[1..] {
+            assert!(!theirs[1..].contains(name), "{name} shared");
+        }
+        assert_ne!(fallback(&ID, 0), fallback(&other, 0));
+    }
+
+    #[test]
+    fn the_base36_name_is_unique_per_id_and_fits() {
+        assert_eq!(base36(0), "0");
+        assert_eq!(base36(35), "z");
+        assert_eq!(base36(36), "10");
+        let widest = format!("u{}", base36(u128::MAX));
+        assert!(is_valid(&widest), "{widest}");
     }
 
     #[test]
