@@ -100,6 +100,13 @@ BEGIN
 END
 $grant_api$;
 
+-- search_creations counts a query's matches (up to a bound) before choosing
+-- how to rank them.  For a common word the planner prefers a sequential scan
+-- that stops at the bound, which reads tens of thousands of rows; the GIN
+-- bitmap counts all-visible pages without reading them.  Scoped to the
+-- function: every statement in it has an index path.
+ALTER FUNCTION public.search_creations(text, text, integer, integer) SET enable_seqscan = off;
+
 -- Users who signed up before the extension was installed get their profile now.
 SELECT arcanea.backfill_profiles();
 
