@@ -11,17 +11,11 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 
 import { useStack } from './harness.mjs'
+import { ok } from './expect.mjs'
 
 const stack = useStack()
 
 const LUMINA = '00000000-0000-4000-8000-00000000a001'
-
-/** A successful response: no error, the given status; returns the data. */
-function ok(res, status = 200) {
-  assert.equal(res.error, null, `unexpected error (HTTP ${res.status}): ${JSON.stringify(res.error)}`)
-  assert.equal(res.status, status)
-  return res.data
-}
 
 /**
  * Run `statement` as Supabase's Storage API does for a request: in one

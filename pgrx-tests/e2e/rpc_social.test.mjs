@@ -12,26 +12,9 @@ import { randomUUID } from 'node:crypto'
 import { before, describe, test } from 'node:test'
 
 import { useStack } from './harness.mjs'
+import { MISSING, fails, ok } from './expect.mjs'
 
 const stack = useStack()
-
-const MISSING = '99999999-0000-4000-8000-000000000099'
-
-/** A successful response: no error, the given status; returns the data. */
-function ok(res, status = 200) {
-  assert.equal(res.error, null, `unexpected error (HTTP ${res.status}): ${JSON.stringify(res.error)}`)
-  assert.equal(res.status, status)
-  return res.data
-}
-
-/** A failed response with the given status, SQLSTATE/PostgREST code and message. */
-function fails(res, status, code, message) {
-  assert.notEqual(res.error, null, `expected HTTP ${status}, got ${res.status} with ${JSON.stringify(res.data)}`)
-  assert.equal(res.status, status, `HTTP status (error: ${JSON.stringify(res.error)})`)
-  if (code !== undefined) assert.equal(res.error.code, code)
-  if (message !== undefined) assert.match(res.error.message, message)
-  assert.equal(res.data, null)
-}
 
 // alice owns a published creation and a draft; bob and carol are other users.
 let alice, bob, carol, anon, service

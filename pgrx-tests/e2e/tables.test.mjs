@@ -13,27 +13,13 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 
 import { useStack } from './harness.mjs'
+import { fails, ok } from './expect.mjs'
 
 const stack = useStack()
 
 const LUMINA = '00000000-0000-4000-8000-00000000a001'
 const HARMONIX = '00000000-0000-4000-8000-00000000a002'
 
-/** A successful response: no error, the given status; returns the data. */
-function ok(res, status = 200) {
-  assert.equal(res.error, null, `unexpected error (HTTP ${res.status}): ${JSON.stringify(res.error)}`)
-  assert.equal(res.status, status)
-  return res.data
-}
-
-/** A failed response with the given status, SQLSTATE/PostgREST code and message. */
-function fails(res, status, code, message) {
-  assert.notEqual(res.error, null, `expected HTTP ${status}, got ${res.status} with ${JSON.stringify(res.data)}`)
-  assert.equal(res.status, status, `HTTP status (error: ${JSON.stringify(res.error)})`)
-  if (code !== undefined) assert.equal(res.error.code, code)
-  if (message !== undefined) assert.match(res.error.message, message)
-  assert.equal(res.data, null)
-}
 const denied = (res, status) => fails(res, status, '42501', /permission denied for table/)
 const rlsDenied = (res) => fails(res, 403, '42501', /new row violates row-level security policy/)
 
