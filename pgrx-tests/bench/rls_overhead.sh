@@ -13,7 +13,7 @@
 #   pgrx-tests/bench/rls_overhead.sh [--duration SEC] [--rounds N] [--fresh] [--keep-running]
 #
 # --duration SEC   seconds per pgbench run (default 10)
-# --rounds N       runs per role and read, alternating which role goes first;
+# --rounds N       pgbench runs per read (each runs both roles interleaved);
 #                  the medians are reported (default 3)
 # --fresh          regenerate the data set even if it is there
 # --keep-running   leave the cluster running at the end
@@ -181,20 +181,26 @@ write_script() { # FILE ROLE SETS SQL
     } >"$file"
 }
 
-# pgbench FILE SECONDS -> "tps transaction_latency_ms select_latency_ms"
-# (-r: pgbench's per-statement latencies; the SELECT is the line reading public.)
+# pgbench SVC_FILE AUTH_FILE SECONDS -> "svc_tps svc_tx_ms svc_select_ms auth_tps auth_tx_ms auth_select_ms"
+# Both scripts in one pgbench run, weight 1 each: pgbench picks one at random
+# for every transaction, so both roles run interleaved under the same
+# machine load, and -r reports each script's statement latencies (the
+# SELECT is the line that reads public.).
 run_pgbench() {
-    local out
-    out=$(as_pg "$(pg_bin pgbench)" -n -r -M prepared -c 1 -T "$2" -h 127.0.0.1 -p "$PORT" -U postgres -f "$1" "$DB" 2>&1) || {
+    local out parsed
+    out=$(as_pg "$(pg_bin pgbench)" -n -r -M prepared -c 1 -T "$3" -h 127.0.0.1 -p "$PORT" -U postgres \
+        -f "$1@1" -f "$2@1" "$DB" 2>&1) || {
         echo "$out" >&2
-        die "pgbench failed on $1"
+        die "pgbench failed on $1 + $2"
     }
-    local tps lat sel
-    tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out" | head -1)
-    lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out" | head -1)
-    sel=$(awk '/FROM public\./ { print $1; exit }' <<<"$out")
-    [[ -n $tps && -n $lat && -n $sel ]] || { echo "$out" >&2; die "could not read pgbench's output for $1"; }
-    echo "$tps $lat $sel"
+    parsed=$(awk '
+        /^SQL script [0-9]+:/ { s = $3 + 0 }
+        s && /transactions \(.*tps = / { sub(/.*tps = /, ""); sub(/\).*/, ""); tps[s] = $0 }
+        s && /- latency average = / { lat[s] = $5 }
+        s && /FROM public\./ && !(s in sel) { sel[s] = $1 }
+        END { if ((1 in sel) && (2 in sel)) print tps[1], lat[1], sel[1], tps[2], lat[2], sel[2] }' <<<"$out")
+    [[ $(wc -w <<<"$parsed") -eq 6 ]] || { echo "$out" >&2; die "could not read pgbench's output for $1 + $2"; }
+    echo "$parsed"
 }
 
 # EXPLAIN as the role, with its claims, for one value of each variable.
@@ -233,18 +239,14 @@ for i in "${!JOB_NAMES[@]}"; do
     write_script "$WORK/$name.auth.sql" authenticated "${JOB_SETS[$i]}" "${JOB_SQL[$i]}"
     write_script "$WORK/$name.svc.sql" service_role "${JOB_SETS[$i]}" "${JOB_SQL[$i]}"
     log "$name: warming up"
-    run_pgbench "$WORK/$name.svc.sql" 2 >/dev/null
-    run_pgbench "$WORK/$name.auth.sql" 2 >/dev/null
-    : >"$WORK/$name.svc.runs"
-    : >"$WORK/$name.auth.runs"
-    # Alternate which role goes first, so a drift in machine load weighs on both.
+    run_pgbench "$WORK/$name.svc.sql" "$WORK/$name.auth.sql" 2 >/dev/null
+    : >"$WORK/$name.runs"
     for ((round = 1; round <= ROUNDS; round++)); do
-        if ((round % 2)); then order="svc auth"; else order="auth svc"; fi
-        for who in $order; do
-            log "$name: round $round/$ROUNDS, $([[ $who == svc ]] && echo service_role || echo authenticated), ${DURATION}s"
-            run_pgbench "$WORK/$name.$who.sql" "$DURATION" >>"$WORK/$name.$who.runs"
-        done
+        log "$name: round $round/$ROUNDS, both roles interleaved, ${DURATION}s"
+        run_pgbench "$WORK/$name.svc.sql" "$WORK/$name.auth.sql" "$DURATION" >>"$WORK/$name.runs"
     done
+    awk '{ print $1, $2, $3 }' "$WORK/$name.runs" >"$WORK/$name.svc.runs"
+    awk '{ print $4, $5, $6 }' "$WORK/$name.runs" >"$WORK/$name.auth.runs"
     read -r R_SVC_TPS[i] R_SVC_LAT[i] R_SVC_SEL[i] < <(median_runs "$WORK/$name.svc.runs")
     read -r R_AUTH_TPS[i] R_AUTH_LAT[i] R_AUTH_SEL[i] < <(median_runs "$WORK/$name.auth.runs")
     R_RUNS[i]="service_role: $(tr '\n' ';' <"$WORK/$name.svc.runs") authenticated: $(tr '\n' ';' <"$WORK/$name.auth.runs")"
@@ -267,12 +269,13 @@ PG_VERSION=$(psql_db -tA -c 'SHOW server_version')
     echo "- Machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GiB memory"
     echo "- PostgreSQL $PG_VERSION, default settings except fsync/synchronous_commit/full_page_writes off; arcanea $(git -C "$ARCANEA_ROOT" describe --always --dirty 2>/dev/null || echo '?') (as installed)"
     echo "- Data: $N_PROFILES profiles, $N_CREATIONS creations ($N_PUBLIC published and public), $N_LIKES likes"
-    echo "- Each read: \`pgbench -n -r -M prepared -c 1 -T $DURATION\`, $ROUNDS rounds per role (alternating which role"
-    echo "  goes first), medians reported; one transaction per request as PostgREST runs it"
+    echo "- Each read: \`pgbench -n -r -M prepared -c 1 -T $DURATION -f service_role.sql@1 -f authenticated.sql@1\`,"
+    echo "  $ROUNDS rounds, medians reported. The two scripts run interleaved (pgbench draws one per transaction),"
+    echo "  so both roles see the same machine load. One transaction per request as PostgREST runs it"
     echo "  (\`BEGIN READ ONLY\`; \`set_config('role', ...)\` and \`set_config('request.jwt.claims', ...)\`; the SELECT; \`COMMIT\`),"
     echo "  viewer, author and creation drawn at random per transaction; 2 s warm-up each."
     echo "- Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "  Other work on this 2-core machine shows up as noise: compare ratios, and rerun when it is busy."
+    echo "  Other work on this 2-core machine slows both roles alike (interleaved), but adds noise: rerun when it is busy."
     echo "- Two ratios, authenticated / service_role: of the SELECT's own mean latency (pgbench -r), which"
     echo "  isolates what RLS adds, and of the whole transaction's (four round trips), which is what a"
     echo "  request feels. Target: the SELECT ratio <= 1.30."
@@ -286,7 +289,7 @@ PG_VERSION=$(psql_db -tA -c 'SHOW server_version')
         echo "| ${JOB_NAMES[$i]}: ${JOB_TEXTS[$i]} | ${R_SVC_SEL[$i]} | ${R_AUTH_SEL[$i]} | $ratio | ${R_SVC_LAT[$i]} (${R_SVC_TPS[$i]%.*}) | ${R_AUTH_LAT[$i]} (${R_AUTH_TPS[$i]%.*}) | $tratio | $ok |"
     done
     echo
-    echo "Raw runs (tps, transaction ms, SELECT ms):"
+    echo "Raw runs, per round (tps, transaction ms, SELECT ms):"
     echo
     for i in "${!JOB_NAMES[@]}"; do
         echo "- ${JOB_NAMES[$i]}: ${R_RUNS[$i]}"
