@@ -5,7 +5,7 @@
 -- Objects are written as the Storage API writes them (bucket_id, name,
 -- owner_id), with role and claims set as PostgREST sets them.
 BEGIN;
-SELECT plan(53);
+SELECT plan(57);
 
 CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
     SELECT set_config('role', r, true),
@@ -89,6 +89,18 @@ SELECT row_eq($$SELECT public, file_size_limit, allowed_mime_types FROM storage.
               'bucket thumbnails: public, 2 MB, jpeg/png/webp');
 SELECT ok((SELECT relrowsecurity FROM pg_class WHERE oid = 'storage.objects'::regclass),
           'storage.objects has RLS enabled');
+-- Users cannot create, reconfigure or remove buckets.
+RESET ROLE; SELECT pg_temp.act_as('authenticated', 'aaaaaaaa-0000-4000-8000-0000000000a1');
+SELECT throws_ok($$INSERT INTO storage.buckets (id, name, public) VALUES ('mine', 'mine', true)$$, '42501', NULL,
+                 'buckets: a user cannot create a bucket');
+SELECT is(pg_temp.rows($$UPDATE storage.buckets SET public = true, file_size_limit = NULL WHERE id = 'creations' RETURNING 1$$), '0',
+          'buckets: a user cannot make the creations bucket public or lift its limit');
+SELECT is(pg_temp.rows($$DELETE FROM storage.buckets WHERE id = 'avatars' RETURNING 1$$), '0',
+          'buckets: a user cannot delete a bucket');
+RESET ROLE; SELECT pg_temp.act_as('anon');
+SELECT is(pg_temp.rows($$UPDATE storage.buckets SET allowed_mime_types = NULL WHERE id = 'avatars' RETURNING 1$$), '0',
+          'buckets: anon cannot change a bucket');
+RESET ROLE;
 
 -- ===========================================================================
 -- Uploads as alice: her folder, each bucket's shape
