@@ -3,7 +3,7 @@
 -- every policy follows Supabase's rules (TO anon/authenticated, never
 -- PUBLIC; auth.uid() wrapped in a sub-select so it runs once per statement).
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 
 -- The extension's functions, with their schema and name.
 CREATE TEMP VIEW ext_functions AS
@@ -60,9 +60,21 @@ SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p,
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p
                    WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('anon', p.oid, 'EXECUTE')$$,
                 'arcanea: anon may execute no function');
-SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p
-                   WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('authenticated', p.oid, 'EXECUTE')$$,
-                'arcanea: authenticated may execute no function');
+-- Policies run with the caller's rights, so a helper a policy calls must be
+-- executable by the policy's roles; nothing else in arcanea may be, and such
+-- a helper must not be SECURITY DEFINER (it would lend the owner's rights).
+CREATE TEMP VIEW policy_helpers AS
+SELECT DISTINCT p.oid, p.oid::regprocedure::text AS signature, p.prosecdef
+  FROM pg_depend d
+  JOIN pg_policy pol ON d.classid = 'pg_policy'::regclass AND d.objid = pol.oid
+  JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
+ WHERE p.pronamespace = 'arcanea'::regnamespace;
+SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('authenticated', p.oid, 'EXECUTE')$$,
+              $$SELECT signature FROM policy_helpers$$,
+              'arcanea: authenticated may execute exactly the helpers that policies call');
+SELECT is_empty($$SELECT signature FROM policy_helpers WHERE prosecdef$$,
+                'arcanea: no helper called by a policy is SECURITY DEFINER');
 SELECT set_eq($$SELECT p.proname::text FROM pg_proc p
                  WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('service_role', p.oid, 'EXECUTE')$$,
               ARRAY['recount_counters'],
