@@ -294,7 +294,9 @@ CREATE TABLE public.likes (
 );
 -- (user_id, created_at) rather than user_id alone: "my likes, newest first".
 CREATE INDEX idx_likes_user_id     ON public.likes (user_id, created_at DESC);
-CREATE INDEX idx_likes_creation_id ON public.likes (creation_id);
+-- (creation_id, created_at) rather than creation_id alone: "who liked this,
+-- newest first" reads one page, not every like of a popular creation.
+CREATE INDEX idx_likes_creation_id ON public.likes (creation_id, created_at DESC);
 CREATE INDEX idx_likes_created_at  ON public.likes (created_at DESC);
 
 -- ---------------------------------------------------------------------------
