@@ -256,9 +256,13 @@ CREATE POLICY arcanea_storage_select ON storage.objects FOR SELECT TO anon, auth
 -- function serves INSERT and the new row of UPDATE (a rename or a move
 -- between buckets must land in a shape the bucket takes, too).  It runs as
 -- the caller, so "a creation of yours" is read under the creations policy.
-CREATE FUNCTION arcanea.storage_write_allowed(bucket text, object_name text) RETURNS boolean
+CREATE FUNCTION arcanea.in_own_storage_folder(object_name text) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT (storage.foldername(object_name))[1] = (SELECT auth.uid())::text
+$$;
+CREATE FUNCTION arcanea.storage_write_allowed(bucket text, object_name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT arcanea.in_own_storage_folder(object_name)
        AND CASE bucket
            WHEN 'avatars' THEN
                cardinality(storage.foldername(object_name)) = 1
@@ -278,14 +282,19 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
            ELSE false
        END
 $$;
+-- owner_id, when set, must be the uploader (the Storage API sets it from the
+-- JWT; nobody may file an object under someone else's name).
 CREATE POLICY arcanea_storage_insert ON storage.objects FOR INSERT TO authenticated
-    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name));
+    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name)
+                AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
 
 CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authenticated
-    USING (bucket_id IN ('avatars', 'creations', 'thumbnails')
-           AND (storage.foldername(name))[1] = (SELECT auth.uid())::text)
-    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name));
+    USING (bucket_id IN ('avatars', 'creations', 'thumbnails') AND arcanea.in_own_storage_folder(name))
+    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name)
+                AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
 
+-- The write policies call arcanea's functions, which also ties them to the
+-- extension: inside Supabase, DROP EXTENSION arcanea CASCADE takes every one
+-- of them along (and nothing of Supabase's).
 CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
-    USING (bucket_id IN ('avatars', 'creations', 'thumbnails')
-           AND (storage.foldername(name))[1] = (SELECT auth.uid())::text);
+    USING (bucket_id IN ('avatars', 'creations', 'thumbnails') AND arcanea.in_own_storage_folder(name));

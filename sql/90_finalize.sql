@@ -61,9 +61,10 @@ $register_compat$;
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA arcanea FROM PUBLIC;
 GRANT USAGE ON SCHEMA arcanea TO anon, authenticated, service_role;
--- The one exception: the storage policies call it with the uploading user's
--- rights.  It tells a caller nothing they cannot already see.
-GRANT EXECUTE ON FUNCTION arcanea.storage_write_allowed(text, text) TO authenticated;
+-- The exceptions: the storage write policies call these with the uploading
+-- user's rights.  They tell a caller nothing they cannot already see.
+GRANT EXECUTE ON FUNCTION arcanea.storage_write_allowed(text, text), arcanea.in_own_storage_folder(text)
+    TO authenticated;
 GRANT EXECUTE ON FUNCTION arcanea.recount_counters() TO service_role;
 
 -- ---------------------------------------------------------------------------

@@ -3,13 +3,13 @@
 -- extension must use them as they are: not recreate, replace, re-own or
 -- adopt any of them, leave existing buckets alone, give profiles to the
 -- users who signed up before it was installed, and hook its own trigger on
--- auth.users.  DROP EXTENSION must then leave Supabase's objects standing.
+-- auth.users.  DROP EXTENSION ... CASCADE must then leave Supabase's objects standing.
 --
 -- The fixture mimics Supabase's schema (supabase/postgres init scripts,
 -- GoTrue's and storage's migrations; see the notes in shared/notes), with
 -- a marker in every function body so a replaced function is noticed.
 BEGIN;
-SELECT plan(50);
+SELECT plan(51);
 
 -- ===========================================================================
 -- Supabase, before Arcanea
@@ -306,7 +306,12 @@ RESET ROLE;
 -- ===========================================================================
 -- Uninstall: Supabase's objects stay
 -- ===========================================================================
-SELECT lives_ok('DROP EXTENSION arcanea', 'DROP EXTENSION arcanea succeeds inside a Supabase database');
+-- Arcanea's trigger on auth.users and its policies on storage.objects live on
+-- Supabase's tables, which the extension does not own: a plain DROP refuses
+-- and names them; CASCADE removes them (and only them) with the extension.
+SELECT throws_ok('DROP EXTENSION arcanea', '2BP01', NULL,
+                 'a plain DROP EXTENSION refuses inside Supabase: its trigger and policies on Supabase''s tables depend on it');
+SELECT lives_ok('DROP EXTENSION arcanea CASCADE', 'DROP EXTENSION arcanea CASCADE succeeds inside a Supabase database');
 SELECT ok(to_regclass('public.profiles') IS NULL, 'the extension''s tables are gone');
 SELECT is(to_regclass(ident)::oid, objid, format('after DROP EXTENSION: table %s is still there', ident))
   FROM supa WHERE kind = 'table' ORDER BY ident;

@@ -5,7 +5,7 @@
 -- Objects are written as the Storage API writes them (bucket_id, name,
 -- owner_id), with role and claims set as PostgREST sets them.
 BEGIN;
-SELECT plan(57);
+SELECT plan(58);
 
 CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
     SELECT set_config('role', r, true),
@@ -115,6 +115,10 @@ SELECT lives_ok(pg_temp.put('thumbnails', 'aaaaaaaa-0000-4000-8000-0000000000a1/
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE owner_id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$), '3',
           'upload: the three uploads are stored and readable by their owner');
 
+-- An object filed under someone else's name, in one's own folder.
+SELECT throws_ok($$INSERT INTO storage.objects (bucket_id, name, owner_id)
+                   VALUES ('avatars', 'aaaaaaaa-0000-4000-8000-0000000000a1/avatar.gif', 'bbbbbbbb-0000-4000-8000-0000000000b2')$$,
+                 '42501', NULL, 'upload denied: owner_id set to another user');
 -- Another user's folder.
 SELECT throws_ok(pg_temp.put('avatars', 'bbbbbbbb-0000-4000-8000-0000000000b2/avatar.png'), '42501', NULL,
                  'upload denied: avatar into another user''s folder');
