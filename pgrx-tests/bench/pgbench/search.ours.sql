@@ -1,0 +1,2 @@
+-- search_creations: ours.
+SELECT * FROM public.search_creations(:q);
