@@ -207,7 +207,7 @@ cluster_start "$DATA" "$PORT" --fast
 # reference queries), the private library first.
 declare -A WANT=(
     [shared_buffers]=2GB [effective_cache_size]=8GB [maintenance_work_mem]=1GB
-    [max_wal_size]=16GB [checkpoint_timeout]=1h [jit]=off
+    [max_wal_size]=4GB [checkpoint_timeout]=1h [jit]=off
     [dynamic_library_path]="$LIBDIR:\$libdir"
 )
 restart=0
