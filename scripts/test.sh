@@ -15,6 +15,7 @@
 #   shell       prove $TESTS/shell/*.sh (TAP-printing bash scripts; env
 #               PGHOST/PGPORT/PGUSER point at the test cluster, ARCANEA_ROOT at the repo)
 #   e2e         node --test pgrx-tests/e2e/ (own cluster + PostgREST per test file)
+#   bench-smoke scripts/bench.sh --scale 0.002 --quick (runs, numbers not asserted)
 #
 # Empty suite folders are reported as "no tests". The test cluster is stopped
 # at the end, also on failure or Ctrl-C (its data stays in .stack/test-pgdata
@@ -139,6 +140,12 @@ suite_e2e() {
     node --test "$TESTS/e2e/"
 }
 
+suite_bench_smoke() {
+    # The benchmark at a tiny scale, so a broken generator or pgbench script
+    # shows up in CI; its numbers are not asserted (scripts/bench.sh).
+    bash scripts/bench.sh --scale 0.002 --quick
+}
+
 # ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
@@ -232,8 +239,9 @@ if [[ $LAST_RC -eq 0 ]]; then
         fi
     fi
     if want e2e; then run_suite e2e suite_e2e; fi
+    if want bench-smoke; then run_suite bench-smoke suite_bench_smoke; fi
 else
-    for s in pgtap isolated shell e2e; do
+    for s in pgtap isolated shell e2e bench-smoke; do
         if want "$s"; then skip_suite "$s" "install failed"; fi
     done
 fi
