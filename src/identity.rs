@@ -40,6 +40,11 @@ const CALLER: Stmt = Stmt::read(
 const PROFILE_EXISTS: Stmt =
     Stmt::read("SELECT EXISTS (SELECT 1 FROM public.profiles WHERE id = $1)", &[UUIDOID]);
 
+/// Whether `user` has a profile.
+pub fn profile_exists(user: Uuid) -> ApiResult<bool> {
+    db::read(&PROFILE_EXISTS, &[user.into()], db::one::<bool>)
+}
+
 impl Caller {
     pub fn current() -> ApiResult<Caller> {
         db::read(&CALLER, &[], |rows| {
@@ -58,11 +63,7 @@ impl Caller {
     /// a profile (deleted, or never signed up) is not found.
     pub fn acting_for(&self, requested: Option<Uuid>, arg: &'static str) -> ApiResult<Uuid> {
         let subject = resolve_subject(self, requested, arg)?;
-        let exists = if Some(subject) == self.uid {
-            self.has_profile
-        } else {
-            db::read(&PROFILE_EXISTS, &[subject.into()], db::one::<bool>)?
-        };
+        let exists = if Some(subject) == self.uid { self.has_profile } else { profile_exists(subject)? };
         if exists {
             Ok(subject)
         } else {

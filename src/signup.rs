@@ -9,12 +9,11 @@
 use crate::db::{self, Stmt};
 use crate::domain::username;
 use crate::error::{ApiError, ApiResult};
+use crate::identity::profile_exists;
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
-
-const PROFILE_EXISTS: Stmt = Stmt::read("SELECT 1 FROM public.profiles WHERE id = $1", &[UUIDOID]);
 
 // ON CONFLICT DO NOTHING with no target: the username index is the conflict
 // we expect, and a concurrent signup for the same id is one we tolerate.
@@ -45,7 +44,7 @@ pub fn ensure_profile(
     email: Option<&str>,
     metadata: &serde_json::Value,
 ) -> ApiResult<Option<String>> {
-    if db::read(&PROFILE_EXISTS, &[user_id.into()], db::first::<i32>)?.is_some() {
+    if profile_exists(user_id)? {
         return Ok(None);
     }
     let requested = metadata_text(metadata, &["username", "user_name", "preferred_username"]);
@@ -68,7 +67,7 @@ pub fn ensure_profile(
         if db::write(&CLAIM_USERNAME, &args, db::first::<Uuid>)?.is_some() {
             return Ok(Some(candidate));
         }
-        if db::read(&PROFILE_EXISTS, &[user_id.into()], db::first::<i32>)?.is_some() {
+        if profile_exists(user_id)? {
             // A concurrent transaction created it first.
             return Ok(None);
         }
