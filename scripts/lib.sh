@@ -197,7 +197,20 @@ ensure_setup() {
 
 # cargo pgrx install [--release] into the system PostgreSQL 15 (as root it
 # writes straight into the Debian lib and extension dirs; otherwise via sudo).
+# cargo pgrx copies arcanea.so over the installed file in place (cp), which
+# would corrupt it under running backends (the dev stack, a test cluster):
+# move the installed file to a fresh inode first, so they keep the old one
+# mapped.
+relink_installed_so() {
+    local so
+    so="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"
+    if [[ -f "$so" ]]; then
+        cp -p "$so" "$so.relink" && mv -f "$so.relink" "$so"
+    fi
+}
+
 pgrx_install() {
+    relink_installed_so
     local args=(--pg-config "$ARCANEA_PG_CONFIG")
     if [[ "${1:-}" == "--release" ]]; then
         args+=(--release)

@@ -57,14 +57,7 @@ suite_clippy() {
 }
 
 suite_pg_test() {
-    # cargo pgrx test copies arcanea.so over the installed one in place (cp),
-    # which would corrupt it under running backends (the dev stack): move the
-    # installed file to a fresh inode first, so they keep the old one mapped.
-    local so
-    so="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"
-    if [[ -f "$so" ]]; then
-        cp -p "$so" "$so.relink" && mv -f "$so.relink" "$so"
-    fi
+    relink_installed_so
     if [[ $EUID -eq 0 ]]; then
         install -d -o postgres -m 0755 "$PGX_DIR"
         cargo pgrx test pg15 --runas postgres --pgdata "$PGX_DIR"

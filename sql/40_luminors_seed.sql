@@ -65,12 +65,17 @@ VALUES
 -- already exists replaces the row the extension seeded.  ENABLE ALWAYS makes
 -- it fire in replica mode; outside replica mode it steps aside and a
 -- duplicate id is the ordinary unique violation.  Also used for the storage
--- buckets this extension seeds (90_finalize.sql).
+-- buckets this extension seeds (90_finalize.sql) and the default rate limits
+-- (35_rate_limits.sql).  The trigger's argument names the key column (id
+-- when omitted).
 CREATE FUNCTION arcanea.replace_seeded_row_on_restore() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    key_column text := coalesce(TG_ARGV[0], 'id');
 BEGIN
     IF current_setting('session_replication_role') = 'replica' THEN
-        EXECUTE format('DELETE FROM %I.%I WHERE id = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME) USING NEW.id;
+        EXECUTE format('DELETE FROM %I.%I WHERE %I::text = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME, key_column)
+          USING to_jsonb(NEW) ->> key_column;
     END IF;
     RETURN NEW;
 END

@@ -8,6 +8,9 @@
 -- pgrx declaration.  handle_new_user runs as whoever inserts into auth.users
 -- (GoTrue's supabase_auth_admin), who may not write public.profiles.
 ALTER FUNCTION arcanea.handle_new_user() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+-- Likewise enforce_rate_limit, which fires on a user's own INSERT through
+-- the table API and writes arcanea.rate_limit_usage, which users may not.
+ALTER FUNCTION arcanea.enforce_rate_limit() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 
 -- ---------------------------------------------------------------------------
 -- Backups: without registration, pg_dump leaves out the rows of every table
@@ -27,6 +30,8 @@ SELECT pg_catalog.pg_extension_config_dump('public.follows', '');
 SELECT pg_catalog.pg_extension_config_dump('public.notifications', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.arcanean_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.search_terms', '');
+-- The operator's limits (the usage table is transient and not dumped).
+SELECT pg_catalog.pg_extension_config_dump('arcanea.rate_limits', '');
 
 -- The compatibility tables, when this extension created them (bare
 -- PostgreSQL): their rows are users' data too.  Inside Supabase they are
@@ -65,7 +70,7 @@ GRANT USAGE ON SCHEMA arcanea TO anon, authenticated, service_role;
 -- user's rights.  They tell a caller nothing they cannot already see.
 GRANT EXECUTE ON FUNCTION arcanea.storage_write_allowed(text, text), arcanea.in_own_storage_folder(text)
     TO authenticated;
-GRANT EXECUTE ON FUNCTION arcanea.recount_counters() TO service_role;
+GRANT EXECUTE ON FUNCTION arcanea.recount_counters(), arcanea.prune_rate_limit_usage() TO service_role;
 
 -- ---------------------------------------------------------------------------
 -- The RPC API.  PostgreSQL grants EXECUTE to PUBLIC on every new function;

@@ -12,7 +12,7 @@
 //! and assign no transaction id, so they work in a PostgREST GET and on a
 //! hot standby.  Writes go through [`write`].
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{keep_nested_sqlstates, ApiError, ApiResult};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::{PgBuiltInOids, PgOid};
 use pgrx::prelude::*;
@@ -72,10 +72,12 @@ pub fn read<R>(
     f: impl FnOnce(SpiTupleTable<'_>) -> ApiResult<R>,
 ) -> ApiResult<R> {
     debug_assert!(!stmt.writes, "read() given a writing statement: {}", stmt.sql);
-    Spi::connect(|client| {
-        let plan = plan_for(client, stmt)?;
-        let rows = client.select(&*plan, None, args)?;
-        f(rows)
+    keep_nested_sqlstates(|| {
+        Spi::connect(|client| {
+            let plan = plan_for(client, stmt)?;
+            let rows = client.select(&*plan, None, args)?;
+            f(rows)
+        })
     })
 }
 
@@ -85,10 +87,12 @@ pub fn write<R>(
     args: &[DatumWithOid<'_>],
     f: impl FnOnce(SpiTupleTable<'_>) -> ApiResult<R>,
 ) -> ApiResult<R> {
-    Spi::connect_mut(|client| {
-        let plan = plan_for(client, stmt)?;
-        let rows = client.update(&*plan, None, args)?;
-        f(rows)
+    keep_nested_sqlstates(|| {
+        Spi::connect_mut(|client| {
+            let plan = plan_for(client, stmt)?;
+            let rows = client.update(&*plan, None, args)?;
+            f(rows)
+        })
     })
 }
 

@@ -41,8 +41,10 @@ pub enum ApiError {
     MissingArgument(&'static str),
     #[error("{0}")]
     Conflict(String),
-    #[error("rate limit exceeded for {action}: at most {limit} per {window_seconds} s")]
-    RateLimited { action: String, limit: i64, window_seconds: i64 },
+    #[error(
+        "rate limit exceeded for {action}: at most {limit} per {window_seconds} s; try again in {retry_after_seconds} s"
+    )]
+    RateLimited { action: String, limit: i64, window_seconds: i64, retry_after_seconds: i64 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -90,7 +92,7 @@ impl ApiError {
             ApiError::MissingArgument(_) => {
                 Some("Pass it as a named argument, e.g. {\"p_creation_id\": \"...\"}.")
             }
-            ApiError::RateLimited { .. } => Some("Wait and retry; limits are set in arcanea.rate_limits."),
+            ApiError::RateLimited { .. } => Some("The operator sets the limits in arcanea.rate_limits."),
             _ => None,
         }
     }
@@ -115,6 +117,14 @@ impl From<ApiError> for ErrorReport {
         }
         report
     }
+}
+
+/// Raise `e` as a Postgres ERROR now, with its SQLSTATE.  For trigger
+/// functions: pgrx reports an `Err` returned from a `#[pg_trigger]` as a
+/// panic (XX000), whatever its code.
+pub fn raise(e: ApiError) -> ! {
+    ErrorReport::from(e).report(PgLogLevel::ERROR);
+    unreachable!("an ERROR report does not return")
 }
 
 /// `Result` of the API layer; `#[pg_extern]`s return `Result<T, ErrorReport>`
@@ -148,6 +158,9 @@ static mut SQLSTATE_REWRITE: pg_sys::ErrorContextCallback = pg_sys::ErrorContext
 };
 /// The stand-in code the pending rewrite applies to.
 static mut SQLSTATE_REWRITE_FROM: c_int = 0;
+/// The code the last rewrite gave an error, until [`keep_nested_sqlstates`]
+/// takes it (0: none).
+static mut LAST_REWRITTEN: c_int = 0;
 
 unsafe extern "C-unwind" fn rewrite_sqlstate(arg: *mut c_void) {
     // Only the error we raised carries the stand-in code; any other report
@@ -155,6 +168,7 @@ unsafe extern "C-unwind" fn rewrite_sqlstate(arg: *mut c_void) {
     unsafe {
         if geterrcode() == SQLSTATE_REWRITE_FROM {
             errcode(arg as usize as c_int);
+            LAST_REWRITTEN = arg as usize as c_int;
         }
     }
 }
@@ -165,6 +179,10 @@ unsafe extern "C-unwind" fn rewrite_sqlstate(arg: *mut c_void) {
 /// the main loop) restores `error_context_stack` to what it was before, and
 /// the node was pushed on top of that.
 fn override_sqlstate_of_next_error(wanted: &str, stand_in: PgSqlErrorCode) {
+    override_sqlstate_code_of_next_error(sqlstate_to_int(wanted), stand_in)
+}
+
+fn override_sqlstate_code_of_next_error(wanted: c_int, stand_in: PgSqlErrorCode) {
     // SAFETY: backends are single-threaded; the static node lives forever.
     unsafe {
         let node = &raw mut SQLSTATE_REWRITE;
@@ -173,7 +191,7 @@ fn override_sqlstate_of_next_error(wanted: &str, stand_in: PgSqlErrorCode) {
             if cursor == node {
                 // Already linked (two errors built before one was raised):
                 // update in place rather than making a cycle.
-                (*node).arg = sqlstate_to_int(wanted) as usize as *mut c_void;
+                (*node).arg = wanted as usize as *mut c_void;
                 SQLSTATE_REWRITE_FROM = stand_in as c_int;
                 return;
             }
@@ -181,10 +199,33 @@ fn override_sqlstate_of_next_error(wanted: &str, stand_in: PgSqlErrorCode) {
         }
         (*node).previous = pg_sys::error_context_stack;
         (*node).callback = Some(rewrite_sqlstate);
-        (*node).arg = sqlstate_to_int(wanted) as usize as *mut c_void;
+        (*node).arg = wanted as usize as *mut c_void;
         SQLSTATE_REWRITE_FROM = stand_in as c_int;
         pg_sys::error_context_stack = node;
     }
+}
+
+/// Run `f`, which calls into SPI, so that a PT code raised by something it
+/// runs (a trigger spending a rate limit inside an RPC's INSERT) reaches
+/// the client intact.
+///
+/// pgrx catches an error raised under SPI and turns its SQLSTATE into its
+/// closed `PgSqlErrorCode` list, where PT404 / PT429 become XX000, before
+/// raising it again on the way out.  The rewrite callback recorded the real
+/// code when the inner error was built; here we arm it again for the
+/// re-raise.
+pub fn keep_nested_sqlstates<R>(f: impl FnOnce() -> R) -> R {
+    // SAFETY: backends are single-threaded.
+    unsafe { LAST_REWRITTEN = 0 };
+    PgTryBuilder::new(std::panic::AssertUnwindSafe(f))
+        .catch_when(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, |caught| {
+            let wanted = unsafe { std::ptr::replace(&raw mut LAST_REWRITTEN, 0) };
+            if wanted != 0 {
+                override_sqlstate_code_of_next_error(wanted, PgSqlErrorCode::ERRCODE_INTERNAL_ERROR);
+            }
+            caught.rethrow()
+        })
+        .execute()
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 //! - `db`: the only module that talks to SPI, with plans kept per backend;
 //! - `api`: the `#[pg_extern]` entry points, grouped by domain;
 //! - `signup`: the `handle_new_user` trigger;
+//! - `limits`: the per-user rate limits' budget check;
+//! - `guard`: the event trigger that keeps DROP EXTENSION from deleting data;
 //! - `error`: the one error type and its SQLSTATEs.
 // pgrx raises an `Err` with its SQLSTATE only when it is an `ErrorReport`
 // (any other error type becomes 22000), so the entry points must return
@@ -19,10 +21,17 @@ pub mod api;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod guard;
 pub mod identity;
+pub mod limits;
 pub mod signup;
 
 ::pgrx::pg_module_magic!(name, version);
+
+#[pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    guard::register_settings();
+}
 
 extension_sql_file!("../sql/00_supabase_compat.sql", name = "supabase_compat", bootstrap);
 extension_sql_file!("../sql/10_tables.sql", name = "tables", requires = ["supabase_compat"]);
@@ -34,6 +43,11 @@ extension_sql_file!(
     requires = ["counters", api::notifications::arcanea::parse_mentions]
 );
 extension_sql_file!("../sql/40_luminors_seed.sql", name = "luminors_seed", requires = ["counters"]);
+extension_sql_file!(
+    "../sql/35_rate_limits.sql",
+    name = "rate_limits",
+    requires = ["tables", "luminors_seed", limits::arcanea::enforce_rate_limit]
+);
 extension_sql!(
     r#"
 -- Named for the extension so it never collides with a project's own
@@ -47,7 +61,7 @@ CREATE TRIGGER arcanea_handle_new_user AFTER INSERT ON auth.users
 extension_sql_file!(
     "../sql/50_security.sql",
     name = "security",
-    requires = ["notifications", "luminors_seed", "search_terms"]
+    requires = ["notifications", "luminors_seed", "search_terms", "rate_limits"]
 );
 extension_sql_file!("../sql/60_api_types.sql", name = "api_types", requires = ["tables"]);
 extension_sql_file!("../sql/90_finalize.sql", name = "finalize", finalize);

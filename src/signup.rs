@@ -8,7 +8,7 @@
 
 use crate::db::{self, Stmt};
 use crate::domain::username;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{raise, ApiError, ApiResult};
 use crate::identity::profile_exists;
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::BuiltinOid::*;
@@ -85,6 +85,11 @@ mod arcanea {
     fn handle_new_user<'a>(
         trigger: &'a pgrx::PgTrigger<'a>,
     ) -> Result<Option<PgHeapTuple<'a, AllocatedByPostgres>>, ErrorReport> {
+        create_profile_for(trigger).unwrap_or_else(|e| raise(e));
+        Ok(None)
+    }
+
+    fn create_profile_for(trigger: &pgrx::PgTrigger<'_>) -> ApiResult<()> {
         let new = trigger
             .new()
             .ok_or_else(|| ApiError::Internal("handle_new_user must be an INSERT trigger".into()))?;
@@ -97,7 +102,7 @@ mod arcanea {
         let metadata: Option<JsonB> = new.get_by_name("raw_user_meta_data").map_err(read_err)?;
         let metadata = metadata.map(|m| m.0).unwrap_or(serde_json::Value::Null);
         ensure_profile(id, email.as_deref(), &metadata)?;
-        Ok(None)
+        Ok(())
     }
 
     /// Create the missing profiles of users that existed before the

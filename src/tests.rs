@@ -89,6 +89,7 @@ fn kept_plans_survive_the_extension_being_dropped_and_created_again() {
     // has a new OID, and the kept plans must re-plan, not fail.
     let count = "SELECT count(*) FROM search_creations('dragon')";
     assert_eq!(Spi::get_one::<i64>(count).unwrap(), Some(0));
+    Spi::run("SET LOCAL arcanea.allow_drop = on").unwrap();
     Spi::run("DROP EXTENSION arcanea CASCADE").unwrap();
     Spi::run("CREATE EXTENSION arcanea").unwrap();
     seed_user("00000000-0000-4000-8000-000000000001", "alice");

@@ -305,9 +305,18 @@ describe('social and creation RPCs through PostgREST', () => {
 
   // ----------------------------------------------------------------------------
   describe('increment_creation_views', () => {
-    test('as anon: 200 with the new count of a published creation', async () => {
+    test('as anon: 200 with the new count of a published creation; a repeat is not counted', async () => {
       assert.equal(ok(await anon.rpc('increment_creation_views', { p_creation_id: published })), 1)
-      assert.equal(ok(await anon.rpc('increment_creation_views', { p_creation_id: published })), 2)
+      assert.equal(ok(await anon.rpc('increment_creation_views', { p_creation_id: published })), 1)
+    })
+
+    test('as anon behind a gateway: each forwarded address is a visitor', async () => {
+      // As Supabase's gateway sends it: the client's address last.
+      const visitor = stack.client('anon', { global: { headers: { 'x-forwarded-for': '203.0.113.7' } } })
+      assert.equal(ok(await visitor.rpc('increment_creation_views', { p_creation_id: published })), 2)
+      assert.equal(ok(await visitor.rpc('increment_creation_views', { p_creation_id: published })), 2)
+      const spoofing = stack.client('anon', { global: { headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } } })
+      assert.equal(ok(await spoofing.rpc('increment_creation_views', { p_creation_id: published })), 2)
     })
 
     test('as the owner: 200, also on their archived creation', async () => {
@@ -316,14 +325,16 @@ describe('social and creation RPCs through PostgREST', () => {
 
     test('as another user: 200 on a published creation, 404 on someone else\'s archived one', async () => {
       assert.equal(ok(await bob.client.rpc('increment_creation_views', { p_creation_id: published })), 3)
+      assert.equal(ok(await bob.client.rpc('increment_creation_views', { p_creation_id: published })), 3)
       fails(await bob.client.rpc('increment_creation_views', { p_creation_id: draft }), 404, 'PT404', /creation not found/)
       fails(await anon.rpc('increment_creation_views', { p_creation_id: draft }), 404, 'PT404')
       const row = await one(`select view_count from public.creations where id = :'id'`, { id: draft })
       assert.equal(row.view_count, 1)
     })
 
-    test('with the service key: 200', async () => {
+    test('with the service key: 200, every call counted (a trusted relay is not limited)', async () => {
       assert.equal(ok(await service.rpc('increment_creation_views', { p_creation_id: published })), 4)
+      assert.equal(ok(await service.rpc('increment_creation_views', { p_creation_id: published })), 5)
     })
 
     test('bad arguments: 400 missing or malformed, 404 unknown', async () => {
@@ -335,7 +346,7 @@ describe('social and creation RPCs through PostgREST', () => {
     test('with { get: true }: 405, the count does not move', async () => {
       fails(await anon.rpc('increment_creation_views', { p_creation_id: published }, { get: true }), 405, '25006')
       const row = await one(`select view_count from public.creations where id = :'id'`, { id: published })
-      assert.equal(row.view_count, 4)
+      assert.equal(row.view_count, 5)
     })
   })
 
@@ -497,6 +508,39 @@ describe('social and creation RPCs through PostgREST', () => {
         get_or_create_conversation: '404 PT404',
         add_key_memory: '404 PT404',
       })
+    })
+  })
+
+  // ----------------------------------------------------------------------------
+  describe('rate limits', () => {
+    let extra
+    before(async () => {
+      await stack.sql(`update arcanea.rate_limits set max_calls = 2 where action in ('like', 'comment')`)
+      await stack.sql(`delete from arcanea.rate_limit_usage`)
+      extra = await dml(
+        `insert into public.creations (user_id, title, type, status, published_at)
+         select :'a', 'Limit ' || g, 'image', 'published', now() from generate_series(1, 4) g returning id`,
+        { a: alice.id },
+      )
+    })
+
+    test('over the like limit: 429 PT429 with the wait, and nothing written', async () => {
+      for (const { id } of extra.slice(0, 2)) ok(await carol.client.rpc('toggle_like', { p_creation_id: id }))
+      fails(await carol.client.rpc('toggle_like', { p_creation_id: extra[2].id }), 429, 'PT429',
+        /rate limit exceeded for like: at most 2 per 60 s; try again in \d+ s/)
+      const row = await one(`select like_count from public.creations where id = :'id'`, { id: extra[2].id })
+      assert.equal(row.like_count, 0)
+    })
+
+    test('over the comment limit through the table API: 429 PT429', async () => {
+      const comment = (content) => ({ user_id: carol.id, creation_id: published, content })
+      ok(await carol.client.from('comments').insert([comment('one'), comment('two')]), 201)
+      fails(await carol.client.from('comments').insert(comment('three')), 429, 'PT429')
+    })
+
+    test('the service role is not limited', async () => {
+      const res = await service.rpc('toggle_like', { p_user_id: carol.id, p_creation_id: extra[3].id })
+      assert.equal(ok(res).liked, true)
     })
   })
 })

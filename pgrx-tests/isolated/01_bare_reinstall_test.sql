@@ -4,7 +4,7 @@
 -- The API roles are cluster-wide: they may already exist (other databases of
 -- this cluster installed arcanea before) or not; either must work.
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 
 -- member(class, oid): is this object a member of extension arcanea?
 CREATE FUNCTION pg_temp.member(cls regclass, obj oid) RETURNS boolean LANGUAGE sql AS $$
@@ -61,7 +61,12 @@ SELECT set_config('request.jwt.claims', '', true);
 -- ---------------------------------------------------------------------------
 -- Drop
 -- ---------------------------------------------------------------------------
+-- A user signed up, so the drop guard (src/guard.rs) stands in the way
+-- until the session allows it; isolated/04 tests the guard itself.
+SELECT throws_ok('DROP EXTENSION arcanea', '55000', NULL, 'DROP EXTENSION refuses while a profile exists');
+SET LOCAL arcanea.allow_drop = on;
 SELECT lives_ok('DROP EXTENSION arcanea', 'DROP EXTENSION arcanea succeeds (no CASCADE needed)');
+RESET arcanea.allow_drop;
 SELECT ok(to_regnamespace('auth') IS NULL, 'schema auth is gone');
 SELECT ok(to_regnamespace('storage') IS NULL, 'schema storage is gone');
 SELECT ok(to_regnamespace('arcanea') IS NULL, 'schema arcanea is gone');

@@ -9,7 +9,7 @@
 -- GoTrue's and storage's migrations; see the notes in shared/notes), with
 -- a marker in every function body so a replaced function is noticed.
 BEGIN;
-SELECT plan(51);
+SELECT plan(52);
 
 -- ===========================================================================
 -- Supabase, before Arcanea
@@ -309,6 +309,10 @@ RESET ROLE;
 -- Arcanea's trigger on auth.users and its policies on storage.objects live on
 -- Supabase's tables, which the extension does not own: a plain DROP refuses
 -- and names them; CASCADE removes them (and only them) with the extension.
+-- First the drop guard: users' data is in the tables.
+SELECT throws_ok('DROP EXTENSION arcanea', '55000', NULL,
+                 'DROP EXTENSION refuses while the tables hold user data (the drop guard)');
+SET LOCAL arcanea.allow_drop = on;
 SELECT throws_ok('DROP EXTENSION arcanea', '2BP01', NULL,
                  'a plain DROP EXTENSION refuses inside Supabase: its trigger and policies on Supabase''s tables depend on it');
 SELECT lives_ok('DROP EXTENSION arcanea CASCADE', 'DROP EXTENSION arcanea CASCADE succeeds inside a Supabase database');

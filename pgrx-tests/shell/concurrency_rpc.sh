@@ -30,6 +30,10 @@ q "INSERT INTO auth.users (id, email)
      FROM generate_series(1, 18) g" >/dev/null
 q "INSERT INTO public.creations (id, user_id, title, type, status, published_at)
    VALUES ('11111111-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'Hot', 'image', 'published', now())" >/dev/null
+# This script is about concurrency: each user toggles ~75 likes in seconds,
+# beyond the default limits.  Raise them as an operator would
+# (pgrx-tests/sql/34_rate_limits_test.sql tests the limits).
+q "UPDATE arcanea.rate_limits SET max_calls = 1000000" >/dev/null
 deadlocks_before=$(q "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
 
 cat > "$WORK/mix.sql" <<'SQL'

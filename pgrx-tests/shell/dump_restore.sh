@@ -24,6 +24,7 @@ TABLES=(
     public.profiles public.luminors public.luminor_conversations public.luminor_messages
     public.luminor_relationships public.creations public.likes public.comments public.follows
     public.notifications auth.users storage.buckets storage.objects arcanea.search_terms
+    arcanea.rate_limits
 )
 tap_plan $((9 + 2 * ${#TABLES[@]}))
 
@@ -117,6 +118,10 @@ INSERT INTO public.luminor_relationships (user_id, luminor_id, bond_level, bond_
 INSERT INTO public.notifications (user_id, type, title, message, metadata) VALUES
     ('d0000000-0000-4000-8000-000000000005', 'system_announcement', 'Welcome to Arcanea', 'Say hi to the Luminors', '{\"campaign\": \"launch\"}');
 UPDATE public.notifications SET is_read = true WHERE user_id = 'd0000000-0000-4000-8000-000000000001' AND type = 'creation_liked';
+
+-- The operator tuned the rate limits: a changed default and a lifted one.
+UPDATE arcanea.rate_limits SET max_calls = 200, per = interval '5 minutes' WHERE action = 'like';
+UPDATE arcanea.rate_limits SET max_calls = NULL WHERE action = 'repeat_view';
 
 -- Storage: the operator allows bigger avatars, adds a bucket of their own,
 -- and there are files in every bucket.

@@ -77,8 +77,8 @@ SELECT is_empty($$SELECT signature FROM policy_helpers WHERE prosecdef$$,
                 'arcanea: no helper called by a policy is SECURITY DEFINER');
 SELECT set_eq($$SELECT p.proname::text FROM pg_proc p
                  WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('service_role', p.oid, 'EXECUTE')$$,
-              ARRAY['recount_counters'],
-              'arcanea: service_role may execute recount_counters only');
+              ARRAY['recount_counters', 'prune_rate_limit_usage'],
+              'arcanea: service_role may execute the two maintenance functions only');
 SELECT is_empty($$SELECT r || ' on ' || c.oid::regclass FROM pg_class c, unnest(ARRAY['anon', 'authenticated']) r
                    WHERE c.relnamespace = 'arcanea'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
                      AND (has_table_privilege(r, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')

@@ -2,8 +2,10 @@
 
 use crate::api::required;
 use crate::db::{self, Stmt};
+use crate::domain::limits::repeat_view_subject;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Caller;
+use crate::limits::{self, Budget};
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
@@ -64,19 +66,45 @@ fn archive_creation(
 }
 
 // Visible means published and public, or the caller's own.
+macro_rules! visible_creation {
+    () => {
+        "WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)"
+    };
+}
 const COUNT_VIEW: Stmt = Stmt::write(
-    "UPDATE public.creations SET view_count = view_count + 1
-      WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)
-     RETURNING view_count",
+    concat!(
+        "UPDATE public.creations SET view_count = view_count + 1 ",
+        visible_creation!(),
+        " RETURNING view_count"
+    ),
     &[UUIDOID, UUIDOID],
 );
+const VIEW_COUNT: Stmt =
+    Stmt::read(concat!("SELECT view_count FROM public.creations ", visible_creation!()), &[UUIDOID, UUIDOID]);
 
 /// Count a view of a creation the caller can see; anyone may call it.
+///
+/// A viewer's repeated views of one creation count once per `repeat_view`
+/// window (answered with the current count), and the calls themselves are
+/// limited by `view` (PT429), so a loop cannot inflate the count.  Trusted
+/// callers (a server relaying views it has already deduplicated) are not
+/// limited.
 #[pg_extern(security_definer)]
 #[search_path(pg_catalog, pg_temp)]
 fn increment_creation_views(p_creation_id: default!(Option<Uuid>, "NULL")) -> Result<i32, ErrorReport> {
     let creation = required(p_creation_id, "p_creation_id")?;
     let caller = Caller::current()?;
-    let views = db::write(&COUNT_VIEW, &[creation.into(), caller.uid.into()], db::first::<i32>)?;
+    let args = [creation.into(), caller.uid.into()];
+    let mut counts = true;
+    if let Some(viewer) = limits::subject_of(&caller)? {
+        limits::enforce("view", &viewer)?;
+        let subject = repeat_view_subject(&viewer, &creation.to_string());
+        counts = !matches!(limits::spend("repeat_view", &subject)?, Budget::Exceeded { .. });
+    }
+    let views = if counts {
+        db::write(&COUNT_VIEW, &args, db::first::<i32>)?
+    } else {
+        db::read(&VIEW_COUNT, &args, db::first::<i32>)?
+    };
     Ok(views.ok_or(ApiError::not_found("creation"))?)
 }
