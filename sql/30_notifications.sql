@@ -7,6 +7,10 @@
 --     within 24 hours does not notify twice: each notification carries a
 --     group_key naming (type, actor, target) and arcanea.notify() skips a
 --     key already sent to that user in the last day;
+--   * the triggers are named to fire before the counter triggers of the same
+--     table (AFTER triggers fire in name order): a counter update locks the
+--     liked creation or the followed profile until commit, a hot row for a
+--     popular one, so it is taken last ("hot rows last");
 --   * metadata carries the ids a client needs to render the notification
 --     without another query (actor id and username, creation id, comment id)
 --     and action_url the in-app path to open.
@@ -72,7 +76,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER likes_notify AFTER INSERT
+CREATE TRIGGER likes_create_notification AFTER INSERT
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_notify();
 
 -- ---------------------------------------------------------------------------
@@ -93,7 +97,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER follows_notify AFTER INSERT
+CREATE TRIGGER follows_create_notification AFTER INSERT
     ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_notify();
 
 -- ---------------------------------------------------------------------------
@@ -146,7 +150,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER comments_notify AFTER INSERT
+CREATE TRIGGER comments_create_notifications AFTER INSERT
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_notify();
 
 -- ---------------------------------------------------------------------------

@@ -106,13 +106,11 @@ BEGIN
 END
 $grant_api$;
 
--- search_creations counts a query's matches (up to a bound) before choosing
--- how to rank them.  For a common word the planner prefers a sequential scan
--- that stops at the bound, which reads tens of thousands of rows; the GIN
--- bitmap counts all-visible pages without reading them.  Scoped to the
--- function: every statement in it has an index path.  The bitmap of a very
--- common word (150,000 matches at scale 1) turns lossy in the default 4MB of
--- work_mem, and a lossy page costs a recheck of every row on it.
+-- search_creations: every statement in it has an index path, and a
+-- sequential scan that stops at a LIMIT looks cheap to the planner when it
+-- believes a word common, yet reads tens of thousands of rows before the
+-- matches it wants.  The GIN bitmap of up to 20,000 matches stays exact
+-- (not lossy, which costs a recheck of every row on a page) in 32MB.
 ALTER FUNCTION public.search_creations(text, text, integer, integer)
     SET enable_seqscan = off
     SET work_mem = '32MB';

@@ -14,7 +14,7 @@
 
 use crate::error::{keep_nested_sqlstates, ApiError, ApiResult};
 use pgrx::datum::DatumWithOid;
-use pgrx::pg_sys::{PgBuiltInOids, PgOid};
+use pgrx::pg_sys::{self, PgBuiltInOids, PgOid};
 use pgrx::prelude::*;
 use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiTupleTable};
 use pgrx::JsonB;
@@ -128,6 +128,33 @@ pub fn row<R>(rows: SpiTupleTable<'_>, f: impl FnOnce(&SpiTupleTable<'_>) -> Api
 /// A jsonb column as JSON; SQL NULL is JSON null.
 pub fn json(row: &SpiTupleTable<'_>, ordinal: usize) -> ApiResult<Value> {
     Ok(row.get::<JsonB>(ordinal)?.map(|j| j.0).unwrap_or(Value::Null))
+}
+
+/// A jsonb value built by SQL, returned to the caller untouched.
+///
+/// pgrx's `JsonB` parses a jsonb datum into `serde_json` (through its text
+/// form) and prints it back on return: for a document SQL already built
+/// (a conversation with its messages) that round trip costs more than the
+/// query.  This carries the datum itself, copied out of SPI's memory.
+pub struct JsonbDatum(pg_sys::Datum);
+
+// SAFETY: the datum is a jsonb allocated in the function's memory context
+// (see `jsonb_datum`), which lives until the executor has used the result.
+unsafe impl pgrx::callconv::BoxRet for JsonbDatum {
+    unsafe fn box_into<'fcx>(self, fcinfo: &mut pgrx::callconv::FcInfo<'fcx>) -> pgrx::datum::Datum<'fcx> {
+        unsafe { fcinfo.return_raw_datum(self.0) }
+    }
+}
+
+pgrx::impl_sql_translatable!(JsonbDatum, "jsonb");
+
+/// A jsonb column as a [`JsonbDatum`], or `None` for SQL NULL.  Copied into
+/// the function's memory context, so it outlives the SPI connection.
+pub fn jsonb_datum(row: &SpiTupleTable<'_>, ordinal: usize) -> ApiResult<Option<JsonbDatum>> {
+    let datum = row.get_datum_by_ordinal(ordinal)?;
+    // SAFETY: the column is jsonb (a varlena, not by value) and SPI is
+    // still connected; SPI_datumTransfer copies it to the upper context.
+    Ok(datum.map(|d| JsonbDatum(unsafe { pg_sys::SPI_datumTransfer(d, false, -1) })))
 }
 
 /// Two boolean columns (1 and 2), NULL as false: "did it happen, does it exist".

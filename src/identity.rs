@@ -27,14 +27,25 @@ pub struct Caller {
     pub has_profile: bool,
 }
 
+/// SQL: whether the role the request runs as is trusted (superuser or
+/// BYPASSRLS: service_role, or psql as the owner).
+#[macro_export]
+macro_rules! caller_is_trusted {
+    () => {
+        "coalesce((SELECT r.rolsuper OR r.rolbypassrls
+                     FROM pg_catalog.pg_roles r
+                    WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
+                                               pg_catalog.session_user())), false)"
+    };
+}
+
 const CALLER: Stmt = Stmt::read(
-    "SELECT me.uid,
-            coalesce((SELECT r.rolsuper OR r.rolbypassrls
-                        FROM pg_catalog.pg_roles r
-                       WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
-                                                  pg_catalog.session_user())), false),
-            EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = me.uid)
-       FROM (SELECT auth.uid() AS uid) me",
+    concat!(
+        "SELECT me.uid, ",
+        caller_is_trusted!(),
+        ", EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = me.uid)
+       FROM (SELECT auth.uid() AS uid) me"
+    ),
     &[],
 );
 const PROFILE_EXISTS: Stmt =

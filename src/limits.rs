@@ -23,45 +23,68 @@ pub enum Budget {
 
 // One statement counts the call: it opens a window at the first call, adds
 // to the open one, or starts over once the window has passed.  The row lock
-// it takes serialises only the same subject's concurrent calls.
-const SPEND: Stmt = Stmt::write(
-    "WITH lim AS (SELECT max_calls, per FROM arcanea.rate_limits WHERE action = $2 AND max_calls IS NOT NULL)
-     INSERT INTO arcanea.rate_limit_usage AS u (subject, action, window_start, calls)
-     SELECT $1, $2, now(), 1 FROM lim
-     ON CONFLICT (subject, action) DO UPDATE
-        SET (window_start, calls) =
-            (SELECT CASE WHEN u.window_start > now() - lim.per THEN u.window_start ELSE now() END,
-                    CASE WHEN u.window_start > now() - lim.per THEN u.calls + 1 ELSE 1 END
-               FROM lim)
-     RETURNING u.calls::int8,
-               (SELECT lim.max_calls::int8 FROM lim),
-               (SELECT ceil(extract(epoch FROM lim.per))::int8 FROM lim),
-               (SELECT greatest(ceil(extract(epoch FROM u.window_start + lim.per - now())), 1)::int8 FROM lim)",
-    &[TEXTOID, TEXTOID],
+// it takes serialises only the same subject's concurrent calls.  $1 is the
+// action; `$subject` and `$source` say whose budget it spends.
+macro_rules! spend {
+    ($subject:expr, $source:expr) => {
+        concat!(
+            "WITH lim AS (SELECT max_calls, per FROM arcanea.rate_limits WHERE action = $1 AND max_calls IS NOT NULL)
+             INSERT INTO arcanea.rate_limit_usage AS u (subject, action, window_start, calls)
+             SELECT ",
+            $subject,
+            ", $1, now(), 1 FROM lim",
+            $source,
+            " ON CONFLICT (subject, action) DO UPDATE
+                SET (window_start, calls) =
+                    (SELECT CASE WHEN u.window_start > now() - lim.per THEN u.window_start ELSE now() END,
+                            CASE WHEN u.window_start > now() - lim.per THEN u.calls + 1 ELSE 1 END
+                       FROM lim)
+             RETURNING u.calls::int8,
+                       (SELECT lim.max_calls::int8 FROM lim),
+                       (SELECT ceil(extract(epoch FROM lim.per))::int8 FROM lim),
+                       (SELECT greatest(ceil(extract(epoch FROM u.window_start + lim.per - now())), 1)::int8 FROM lim)"
+        )
+    };
+}
+const SPEND: Stmt = Stmt::write(spend!("$2", ""), &[TEXTOID, TEXTOID]);
+// The triggers' form: the subject is the signed-in caller, and a trusted or
+// anonymous caller spends nothing (no row).  Identity and budget in one
+// statement, as it runs for every limited row.
+const SPEND_AS_CALLER: Stmt = Stmt::write(
+    spend!(
+        "me.uid::text",
+        concat!(
+            ", (SELECT auth.uid() AS uid) me WHERE me.uid IS NOT NULL AND NOT ",
+            crate::caller_is_trusted!()
+        )
+    ),
+    &[TEXTOID],
 );
 const REQUEST_HEADERS: Stmt = Stmt::read("SELECT pg_catalog.current_setting('request.headers', true)", &[]);
 
-/// Count one call of `action` by `subject` and say whether it fit.
-pub fn spend(action: &str, subject: &str) -> ApiResult<Budget> {
-    db::write(&SPEND, &[subject.into(), action.into()], |rows| {
-        let row = db::maybe_row(rows, |row| {
-            Ok((row.get::<i64>(1)?, row.get::<i64>(2)?, row.get::<i64>(3)?, row.get::<i64>(4)?))
-        })?;
-        Ok(match row {
-            None => Budget::Unlimited,
-            Some((Some(calls), Some(limit), Some(window_seconds), Some(retry_after_seconds)))
-                if calls > limit =>
-            {
-                Budget::Exceeded { limit, window_seconds, retry_after_seconds }
-            }
-            Some(_) => Budget::Within,
-        })
+fn budget_left(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<Budget> {
+    let row = db::maybe_row(rows, |row| {
+        Ok((row.get::<i64>(1)?, row.get::<i64>(2)?, row.get::<i64>(3)?, row.get::<i64>(4)?))
+    })?;
+    Ok(match row {
+        None => Budget::Unlimited,
+        Some((Some(calls), Some(limit), Some(window_seconds), Some(retry_after_seconds)))
+            if calls > limit =>
+        {
+            Budget::Exceeded { limit, window_seconds, retry_after_seconds }
+        }
+        Some(_) => Budget::Within,
     })
 }
 
-/// Count one call and raise PT429 when it does not fit.
-pub fn enforce(action: &str, subject: &str) -> ApiResult<()> {
-    match spend(action, subject)? {
+/// Count one call of `action` by `subject` and say whether it fit.
+pub fn spend(action: &str, subject: &str) -> ApiResult<Budget> {
+    db::write(&SPEND, &[action.into(), subject.into()], budget_left)
+}
+
+/// PT429 for a call that did not fit.
+fn within(action: &str, budget: Budget) -> ApiResult<()> {
+    match budget {
         Budget::Exceeded { limit, window_seconds, retry_after_seconds } => Err(ApiError::RateLimited {
             action: action.to_string(),
             limit,
@@ -70,6 +93,11 @@ pub fn enforce(action: &str, subject: &str) -> ApiResult<()> {
         }),
         Budget::Unlimited | Budget::Within => Ok(()),
     }
+}
+
+/// Count one call and raise PT429 when it does not fit.
+pub fn enforce(action: &str, subject: &str) -> ApiResult<()> {
+    within(action, spend(action, subject)?)
 }
 
 /// Whose budget the caller's calls spend: `None` for a trusted caller, who
@@ -102,12 +130,11 @@ mod arcanea {
         let [action] = args.as_slice() else {
             raise(ApiError::Internal("enforce_rate_limit takes one argument, the action".into()))
         };
-        let caller = Caller::current().unwrap_or_else(|e| raise(e));
         // An anonymous insert is refused by the table's grants and policies;
         // only identified, untrusted callers spend a budget here.
-        if let (false, Some(uid)) = (caller.trusted, caller.uid) {
-            enforce(action, &uid.to_string()).unwrap_or_else(|e| raise(e));
-        }
+        db::write(&SPEND_AS_CALLER, &[action.as_str().into()], budget_left)
+            .and_then(|budget| within(action, budget))
+            .unwrap_or_else(|e| raise(e));
         Ok(trigger.new())
     }
 }

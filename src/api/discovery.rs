@@ -1,14 +1,15 @@
 //! Discovery: search, the following feed, user statistics.
 
 use crate::api::{page_limit, page_offset, text_arg};
-use crate::db::{self, Stmt};
+use crate::db::{self, JsonbDatum, Stmt};
+use crate::domain::feed::{FeedPath, FeedShape};
 use crate::domain::{cursor, search};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Caller;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
-use pgrx::{JsonB, Uuid};
+use pgrx::Uuid;
 use std::collections::HashMap;
 
 type SearchRow = pgrx::composite_type!('static, "creation_search_result");
@@ -52,13 +53,22 @@ const NEWEST: Stmt = Stmt::read(
 // [0, 1) (normalisation 32: rank / (rank + 1)), so a query that names a tag
 // exactly, which adds 1, outranks any text match alone.
 // websearch_to_tsquery accepts anything a person types ("quotes", -not, or)
-// and never raises a syntax error.
+// and never raises a syntax error.  When stemming changes nothing (most
+// words) the two forms are one query: OR-ing a query with itself doubles
+// the GIN lookups and the ranking work.  Written as one immutable
+// expression of $1, so the planner folds it to a constant (the estimate
+// below depends on that).
+macro_rules! tsquery_of_input {
+    () => {
+        "(CASE WHEN websearch_to_tsquery('pg_catalog.english', $1) = websearch_to_tsquery('pg_catalog.simple', $1)
+               THEN websearch_to_tsquery('pg_catalog.english', $1)
+               ELSE websearch_to_tsquery('pg_catalog.english', $1) || websearch_to_tsquery('pg_catalog.simple', $1)
+          END)"
+    };
+}
 macro_rules! search_query {
     () => {
-        "WITH q AS (
-             SELECT websearch_to_tsquery('pg_catalog.english', $1)
-                    || websearch_to_tsquery('pg_catalog.simple', $1) AS query,
-                    lower(btrim($1)) AS tag)"
+        concat!("WITH q AS (SELECT ", tsquery_of_input!(), " AS query, lower(btrim($1)) AS tag)")
     };
 }
 macro_rules! public_creations_of_type {
@@ -96,18 +106,29 @@ const FULL_RANK_MAX: i64 = 20_000;
 /// down the newest creations finds after about `RECENT_WINDOW / share` rows.
 const RECENT_WINDOW: i64 = 500;
 
-// How many public creations match, up to a bound.  Only the partial GIN
-// index's own condition, so the planner needs no column of the heap and a
-// bitmap scan counts all-visible pages without reading them.  (Tags are in
-// the document too; the exact-tag arm of the search only reorders.)
-const COUNT_MATCHES_UPTO: Stmt = Stmt::read(
+// How many public creations match, as the planner estimates it from the
+// lexeme frequencies ANALYZE keeps for search_vector (most_common_elems):
+// EXPLAIN plans the match with the words as constants (SPI hands its
+// parameters to the planner as constants) and runs nothing.  Counting the
+// matches instead read a GIN bitmap of every match, 7-31 ms for a common
+// word at scale 1.  EXPLAIN is a utility statement, which read-only SPI
+// refuses, hence `write`; it writes nothing and takes no transaction id.
+const ESTIMATE_MATCHES: Stmt = Stmt::write(
     concat!(
-        search_query!(),
-        " SELECT count(*) FROM (SELECT 1 FROM q, public.creations c
-            WHERE c.status = 'published' AND c.is_public AND c.search_vector @@ q.query LIMIT $2) m"
+        "EXPLAIN (FORMAT JSON)
+     SELECT 1 FROM public.creations c
+      WHERE c.status = 'published' AND c.is_public
+        AND c.search_vector @@ ",
+        tsquery_of_input!()
     ),
-    &[TEXTOID, INT8OID],
+    &[TEXTOID],
 );
+
+/// The "Plan Rows" of the top node of an EXPLAIN (FORMAT JSON) document.
+fn estimated_rows(explain: &serde_json::Value) -> Option<f64> {
+    explain.get(0)?.get("Plan")?.get("Plan Rows")?.as_f64()
+}
+
 // Few matches: rank them all (GIN bitmap scan).
 const RANKED_ALL: Stmt = Stmt::read(
     ranked_among!(concat!(
@@ -197,10 +218,12 @@ fn search_creations(
         None => db::read(&NEWEST, &[kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?,
         Some(q) => {
             let q = correct_typos(&q)?;
-            let args = [q.as_str().into(), (FULL_RANK_MAX + 1).into()];
-            let matches: i64 = db::read(&COUNT_MATCHES_UPTO, &args, db::one)?;
+            let plan: pgrx::Json = db::write(&ESTIMATE_MATCHES, &[q.as_str().into()], db::one)?;
+            // No estimate (never happens with a plan) ranks everything: slow
+            // for a common word, but never wrong.
+            let matches = estimated_rows(&plan.0).unwrap_or(0.0);
             let args = [q.into(), kind.into(), limit.into(), offset.into(), RECENT_WINDOW.into()];
-            if matches > FULL_RANK_MAX {
+            if matches > FULL_RANK_MAX as f64 {
                 db::read(&RANKED_RECENT, &args, collect::<SearchRow>)?
             } else {
                 db::read(&RANKED_ALL, &args[..4], collect::<SearchRow>)?
@@ -223,8 +246,9 @@ fn search_creations(
 //   The follow check is a scalar subquery so the planner keeps it as a
 //   per-row filter on the ordered walk instead of a join and a sort.
 //
-// By time wins once following_count^2 exceeds the number of profiles
-// (probes ~ f * page; walk ~ page * profiles / f).
+// `domain::feed` estimates the rows each reads, counting the offset: a
+// deep offset makes the walk long, while each author's probe is capped by
+// that author's own creations.
 macro_rules! feed_query {
     ($page:expr) => {
         concat!(
@@ -282,10 +306,13 @@ const FEED_BY_AUTHOR_AFTER: Stmt =
 const FEED_BY_TIME: Stmt = Stmt::read(feed_query!(page_by_time!("")), &[UUIDOID, INT8OID, INT8OID]);
 const FEED_BY_TIME_AFTER: Stmt =
     Stmt::read(feed_query!(page_by_time!(after_cursor!())), &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID]);
-const FOLLOWING_AND_PROFILES: Stmt = Stmt::read(
+// The planner's row counts (reltuples, -1 before the first ANALYZE); the
+// partial index holds exactly the published public creations.
+const FEED_SHAPE: Stmt = Stmt::read(
     "SELECT coalesce((SELECT following_count FROM public.profiles WHERE id = $1), 0)::float8,
-            (SELECT greatest(reltuples, 1)::float8 FROM pg_catalog.pg_class
-              WHERE oid = 'public.profiles'::regclass)",
+            (SELECT reltuples::float8 FROM pg_catalog.pg_class WHERE oid = 'public.profiles'::regclass),
+            (SELECT reltuples::float8 FROM pg_catalog.pg_class
+              WHERE oid = 'public.idx_creations_public_newest'::regclass)",
     &[UUIDOID],
 );
 
@@ -309,10 +336,17 @@ fn get_user_feed(
         ),
     };
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
-    let (following, profiles) = db::read(&FOLLOWING_AND_PROFILES, &[user.into()], |rows| {
-        db::row(rows, |row| Ok((row.get::<f64>(1)?.unwrap_or(0.0), row.get::<f64>(2)?.unwrap_or(1.0))))
+    let shape = db::read(&FEED_SHAPE, &[user.into()], |rows| {
+        db::row(rows, |row| {
+            Ok(FeedShape {
+                following: row.get::<f64>(1)?.unwrap_or(0.0),
+                profiles: row.get::<f64>(2)?.unwrap_or(-1.0),
+                public_creations: row.get::<f64>(3)?.unwrap_or(-1.0),
+                rows_wanted: (limit + offset) as f64,
+            })
+        })
     })?;
-    let by_time = following * following > profiles;
+    let by_time = shape.cheaper_path() == FeedPath::ByTime;
     let rows = match after {
         None => {
             let stmt = if by_time { &FEED_BY_TIME } else { &FEED_BY_AUTHOR };
@@ -344,8 +378,8 @@ const USER_STATS: Stmt = Stmt::read(
                 'creation_count', p.creation_count, 'follower_count', p.follower_count,
                 'following_count', p.following_count,
                 'likes_received', s.likes_public, 'views_received', s.views_public,
-                'comments_received', s.comments_public),
-            CASE WHEN $2 THEN jsonb_build_object(
+                'comments_received', s.comments_public)
+            || CASE WHEN $2 THEN jsonb_build_object('private', jsonb_build_object(
                 'creations_by_status', jsonb_build_object(
                     'draft', s.draft, 'processing', s.processing,
                     'published', s.published, 'archived', s.archived),
@@ -360,7 +394,7 @@ const USER_STATS: Stmt = Stmt::read(
                                           WHERE n.user_id = p.id AND NOT n.is_read),
                 'subscription_status', p.subscription_status,
                 'onboarding_completed', p.onboarding_completed,
-                'last_active_at', p.last_active_at) END
+                'last_active_at', p.last_active_at)) ELSE '{}'::jsonb END
        FROM public.profiles p
       CROSS JOIN LATERAL (
             SELECT count(*) FILTER (WHERE c.status = 'draft') AS draft,
@@ -382,7 +416,7 @@ const USER_STATS: Stmt = Stmt::read(
 /// `private` part is present for the user themself and trusted callers.
 #[pg_extern(stable, security_definer)]
 #[search_path(pg_catalog, pg_temp)]
-fn get_user_stats(p_user_id: default!(Option<Uuid>, "NULL")) -> Result<JsonB, ErrorReport> {
+fn get_user_stats(p_user_id: default!(Option<Uuid>, "NULL")) -> Result<JsonbDatum, ErrorReport> {
     let caller = Caller::current()?;
     let user = match p_user_id.or(caller.uid) {
         Some(user) => user,
@@ -392,23 +426,29 @@ fn get_user_stats(p_user_id: default!(Option<Uuid>, "NULL")) -> Result<JsonB, Er
     let private = caller.trusted || caller.uid == Some(user);
     let found = db::read(&USER_STATS, &[user.into(), private.into()], |rows| {
         db::maybe_row(rows, |row| {
-            let active = row.get::<bool>(1)?.unwrap_or(false);
-            Ok((active, db::json(row, 2)?, row.get::<JsonB>(3)?.map(|j| j.0)))
+            // A deactivated profile is visible to its owner (and trusted callers) only.
+            if private || row.get::<bool>(1)?.unwrap_or(false) {
+                db::jsonb_datum(row, 2)
+            } else {
+                Ok(None)
+            }
         })
     })?;
-    match found {
-        Some((active, mut stats, private_part)) if active || private => {
-            if let (Some(obj), Some(private_part)) = (stats.as_object_mut(), private_part) {
-                obj.insert("private".into(), private_part);
-            }
-            Ok(JsonB(stats))
-        }
-        _ => Err(ApiError::not_found("user").into()),
-    }
+    Ok(found.flatten().ok_or(ApiError::not_found("user"))?)
 }
 
 #[cfg(test)]
 mod unit {
+    #[test]
+    fn the_estimate_is_the_top_plan_node_rows() {
+        let doc = r#"[{"Plan": {"Node Type": "Bitmap Heap Scan", "Plan Rows": 136512,
+                       "Plans": [{"Node Type": "Bitmap Index Scan", "Plan Rows": 200000}]}}]"#;
+        let doc: serde_json::Value = serde_json::from_str(doc).unwrap();
+        assert_eq!(super::estimated_rows(&doc), Some(136_512.0));
+        assert_eq!(super::estimated_rows(&serde_json::json!([])), None);
+        assert_eq!(super::estimated_rows(&serde_json::json!({"Plan": 1})), None);
+    }
+
     #[test]
     fn result_columns_match_the_sql_types() {
         let declared = include_str!("../../sql/60_api_types.sql");

@@ -1,7 +1,7 @@
 //! Luminors: conversations, messages, the bond, and key memories.
 
 use crate::api::{page_limit, required};
-use crate::db::{self, Stmt};
+use crate::db::{self, JsonbDatum, Stmt};
 use crate::domain::bond::{self, Bond};
 use crate::domain::memory::{self, NewMemory};
 use crate::error::{ApiError, ApiResult};
@@ -356,13 +356,15 @@ fn get_luminor_relationship(
 // The limit is applied inside the subquery, newest first (query pattern 2
 // applies LIMIT to the aggregate's single row, i.e. not at all).
 const CONVERSATION_WITH_MESSAGES: Stmt = Stmt::read(
-    "SELECT c.user_id, to_jsonb(c),
-            jsonb_build_object('id', l.id, 'name', l.name, 'slug', l.slug, 'title', l.title,
-                               'color', l.color, 'avatar_url', l.avatar_url, 'icon', l.icon),
-            coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.created_at DESC, m.id DESC)
-                        FROM (SELECT * FROM public.luminor_messages m
-                               WHERE m.conversation_id = c.id
-                               ORDER BY m.created_at DESC, m.id DESC LIMIT $2) m), '[]'::jsonb)
+    "SELECT c.user_id,
+            jsonb_build_object(
+                'conversation', to_jsonb(c),
+                'luminor', jsonb_build_object('id', l.id, 'name', l.name, 'slug', l.slug, 'title', l.title,
+                                              'color', l.color, 'avatar_url', l.avatar_url, 'icon', l.icon),
+                'messages', coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.created_at DESC, m.id DESC)
+                                        FROM (SELECT * FROM public.luminor_messages m
+                                               WHERE m.conversation_id = c.id
+                                               ORDER BY m.created_at DESC, m.id DESC LIMIT $2) m), '[]'::jsonb))
        FROM public.luminor_conversations c JOIN public.luminors l ON l.id = c.luminor_id
       WHERE c.id = $1",
     &[UUIDOID, INT8OID],
@@ -375,7 +377,7 @@ const CONVERSATION_WITH_MESSAGES: Stmt = Stmt::read(
 fn get_conversation_with_messages(
     p_conversation_id: default!(Option<Uuid>, "NULL"),
     p_limit: default!(Option<i32>, "50"),
-) -> Result<JsonB, ErrorReport> {
+) -> Result<JsonbDatum, ErrorReport> {
     let conversation = required(p_conversation_id, "p_conversation_id")?;
     let limit = page_limit(p_limit, 50, 500, "p_limit")?;
     let caller = Caller::current()?;
@@ -384,18 +386,16 @@ fn get_conversation_with_messages(
     }
     let found = db::read(&CONVERSATION_WITH_MESSAGES, &[conversation.into(), limit.into()], |rows| {
         db::maybe_row(rows, |row| {
-            let body = json!({
-                "conversation": db::json(row, 2)?,
-                "luminor": db::json(row, 3)?,
-                "messages": db::json(row, 4)?,
-            });
-            Ok((row.get::<Uuid>(1)?, body))
+            let owner = row.get::<Uuid>(1)?;
+            // Copy the document only for a caller who may see it.
+            if caller.trusted || owner == caller.uid {
+                db::jsonb_datum(row, 2)
+            } else {
+                Ok(None)
+            }
         })
     })?;
-    match found {
-        Some((owner, body)) if caller.trusted || owner == caller.uid => Ok(JsonB(body)),
-        _ => Err(ApiError::not_found("conversation").into()),
-    }
+    Ok(found.flatten().ok_or(ApiError::not_found("conversation"))?)
 }
 
 const ARCHIVE_OLD: Stmt = Stmt::write(

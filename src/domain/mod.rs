@@ -3,6 +3,7 @@
 
 pub mod bond;
 pub mod cursor;
+pub mod feed;
 pub mod limits;
 pub mod memory;
 pub mod mentions;
