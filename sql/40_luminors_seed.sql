@@ -66,7 +66,7 @@ VALUES
 -- it fire in replica mode; outside replica mode it steps aside and a
 -- duplicate id is the ordinary unique violation.  Also used for the storage
 -- buckets this extension seeds (90_finalize.sql) and the default rate limits
--- (35_rate_limits.sql).  The trigger's argument names the key column (id
+-- (45_rate_limits.sql).  The trigger's argument names the key column (id
 -- when omitted).
 CREATE FUNCTION arcanea.replace_seeded_row_on_restore() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

@@ -44,7 +44,7 @@ extension_sql_file!(
 );
 extension_sql_file!("../sql/40_luminors_seed.sql", name = "luminors_seed", requires = ["counters"]);
 extension_sql_file!(
-    "../sql/35_rate_limits.sql",
+    "../sql/45_rate_limits.sql",
     name = "rate_limits",
     requires = ["tables", "luminors_seed", limits::arcanea::enforce_rate_limit]
 );

@@ -1,4 +1,4 @@
-//! Per-user rate limits (`sql/35_rate_limits.sql`): the budget check that
+//! Per-user rate limits (`sql/45_rate_limits.sql`): the budget check that
 //! the insert triggers and `increment_creation_views` share.
 
 use crate::db::{self, Stmt};

@@ -1,4 +1,4 @@
--- Rate limits (sql/35_rate_limits.sql, src/limits.rs): each limited action,
+-- Rate limits (sql/45_rate_limits.sql, src/limits.rs): each limited action,
 -- through the RPC and through the table API, as PostgREST calls them (role
 -- and JWT claims inside the transaction).  Going over is PT429 and writes
 -- nothing; trusted callers are exempt; views cannot be inflated by a loop.

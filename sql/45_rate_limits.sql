@@ -1,5 +1,5 @@
 -- ============================================================================
--- 35  Rate limits                        (requires: tables, luminors_seed, enforce_rate_limit)
+-- 45  Rate limits                        (requires: tables, luminors_seed, enforce_rate_limit)
 -- ============================================================================
 -- What a bot would spam (likes, follows, comments, messages, view counts) is
 -- limited per user in the database itself, so the table API and the RPCs are
