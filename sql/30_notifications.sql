@@ -18,6 +18,13 @@
 
 -- The one place notifications are inserted from, by triggers and by the
 -- Rust functions alike.  Returns the new id, or NULL when deduplicated.
+--
+-- It and actor_metadata() below are neither SECURITY DEFINER nor pinned to
+-- a search_path: only the extension owner may execute them (90_finalize
+-- revokes PUBLIC's EXECUTE), and every caller is a SECURITY DEFINER trigger
+-- or function of the owner with the search_path pinned already.  A pinned
+-- function's entry costs a GUC save and restore, once per like, follow and
+-- comment; and a plain SQL function can be inlined into its caller.
 CREATE FUNCTION arcanea.notify(
     recipient   uuid,
     kind        text,
@@ -27,7 +34,7 @@ CREATE FUNCTION arcanea.notify(
     metadata    jsonb,
     group_key   text DEFAULT NULL
 ) RETURNS uuid
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
     new_id uuid;
 BEGIN
@@ -50,7 +57,7 @@ $$;
 
 -- Who did it, as metadata: the id and the username at the time.
 CREATE FUNCTION arcanea.actor_metadata(actor uuid) RETURNS jsonb
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object('actor_id', p.id, 'actor_username', p.username,
                               'actor_display_name', p.display_name, 'actor_avatar_url', p.avatar_url)
       FROM public.profiles p WHERE p.id = actor
