@@ -3,8 +3,8 @@
 # it does not fail on numbers).
 #
 #   scripts/bench.sh [--scale S] [--seed N] [--quick] [--duration SEC]
-#                    [--build installed|release] [--fresh] [--out DIR]
-#                    [--keep-running] [--report-only]
+#                    [--soak-duration SEC] [--build installed|release]
+#                    [--fresh] [--out DIR] [--keep-running] [--report-only]
 #
 # On a dedicated PostgreSQL 15 cluster (127.0.0.1:54352, data in
 # .stack/bench-pgdata, fsync off: CPU and plans are measured, not the disk) it
@@ -17,13 +17,20 @@
 #      machine's floor, all in the same run;
 #   3. captures EXPLAIN (ANALYZE, BUFFERS) of every statement each job runs,
 #      including the SQL inside the Rust functions (auto_explain, nested);
-#   4. writes RESULTS.md (p50/p95/p99, tps, ratios, targets) and explain/*.txt.
+#   4. soaks the data set: 32 connections run the PostgREST-like mix of
+#      pgrx-tests/bench/pgbench/soak_*.sql (every RPC anon and authenticated
+#      may call, at realistic weights), then checks that no transaction
+#      failed, no deadlock happened and every counter is exact;
+#   5. writes RESULTS.md (p50/p95/p99, tps, ratios, targets, the soak) and
+#      explain/*.txt.
 #
 # --scale S        data scale, a float (default 1; 0.002 for a smoke run)
 # --seed N         data seed (default 42)
 # --quick          2-second runs, pgbench floor at scale 2; output goes to
 #                  .stack/bench-out/ unless --out is given (CI smoke)
 # --duration SEC   seconds per pgbench run (default 20, 2 with --quick)
+# --soak-duration SEC  seconds of the soak (default 180, 12 with --quick;
+#                  0 skips it)
 # --build B        installed: the arcanea.so installed in PostgreSQL (default);
 #                  release: build the work tree with `cargo pgrx package`
 #                  (optimised, leaves the system install alone);
@@ -36,8 +43,9 @@
 # --report-only    rewrite RESULTS.md from the last run's pgbench logs at this
 #                  scale and seed (no cluster, no runs)
 #
-# Exit status: 0 when every job ran and every sanity check returned rows;
-# 1 otherwise.  Numbers never change the exit status.
+# Exit status: 0 when every job ran, every sanity check returned rows and
+# the soak held (no failed or aborted transaction, no deadlock, every
+# counter exact); 1 otherwise.  Numbers never change the exit status.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -45,6 +53,7 @@ SCALE=1
 SEED=42
 QUICK=0
 DURATION=
+SOAK_DURATION=
 BUILD=installed
 FRESH=0
 OUT=
@@ -56,12 +65,13 @@ while [[ $# -gt 0 ]]; do
         --seed) SEED=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --duration) DURATION=$2; shift 2 ;;
+        --soak-duration) SOAK_DURATION=$2; shift 2 ;;
         --build) BUILD=$2; shift 2 ;;
         --fresh) FRESH=1; shift ;;
         --out) OUT=$2; shift 2 ;;
         --keep-running) KEEP_RUNNING=1; shift ;;
         --report-only) REPORT_ONLY=1; shift ;;
-        -h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+        -h|--help) sed -n '2,48p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
         *) die "unknown argument: $1 (see scripts/bench.sh --help)" ;;
     esac
 done
@@ -72,6 +82,11 @@ if [[ -z "$DURATION" ]]; then
     if ((QUICK)); then DURATION=2; else DURATION=20; fi
 fi
 [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "--duration must be a whole number of seconds"
+if [[ -z "$SOAK_DURATION" ]]; then
+    if ((QUICK)); then SOAK_DURATION=12; else SOAK_DURATION=180; fi
+fi
+[[ "$SOAK_DURATION" =~ ^[0-9]+$ ]] || die "--soak-duration must be a whole number of seconds (0 skips the soak)"
+SOAK_CLIENTS=32
 FLOOR_SCALE=16
 ((QUICK)) && FLOOR_SCALE=2
 
@@ -109,6 +124,7 @@ command -v "$(pg_bin pgbench)" >/dev/null || die "pgbench not found in $(pg_bin)
 # percentiles LOGFILES... : "n p50 p95 p99 tps" (ms, ms, ms, tx/s) from
 # pgbench per-transaction logs, without the first WARMUP seconds.
 WARMUP=$(awk -v d="$DURATION" 'BEGIN { w = d / 10; if (w < 0.3) w = 0.3; printf "%.2f", w }')
+SOAK_WARMUP=$(awk -v d="$SOAK_DURATION" 'BEGIN { w = d / 10; if (w < 0.3) w = 0.3; if (w > 10) w = 10; printf "%.2f", w }')
 percentiles() {
     local tmp
     tmp=$(mktemp)
@@ -132,6 +148,23 @@ percentiles() {
             printf "%d %.3f %.3f %.3f %.1f\n", n, L[rank(0.50)] / 1000, L[rank(0.95)] / 1000, L[rank(0.99)] / 1000, n / span
         }'
     rm -f "$tmp" "$tmp.kept"
+}
+
+# soak_per_script LOGFILES... : one line "script_no n p50 p95 p99" (ms) per
+# script of a multi-script pgbench run (log column 4), without the first
+# WARMUP seconds; failed transactions are left out.
+soak_per_script() {
+    cat "$@" 2>/dev/null \
+        | awk '$3 ~ /^[0-9]+$/ { d = $5 + $6 / 1e6; printf "%.6f %d %d\n", d - $3 / 1e6, $4, $3 }' \
+        | sort -n -k1,1 \
+        | awk -v warm="$WARMUP" 'NR == 1 { cut = $1 + warm } $1 >= cut { print $2, $3 }' \
+        | sort -k1,1n -k2,2n \
+        | awk '
+            function rank(p) { r = int(p * n); if (r < p * n) r++; if (r < 1) r = 1; return r }
+            function flush() { if (n) printf "%d %d %.3f %.3f %.3f\n", cur, n, L[rank(0.50)] / 1000, L[rank(0.95)] / 1000, L[rank(0.99)] / 1000 }
+            NR > 1 && $1 != cur { flush(); n = 0 }
+            { cur = $1; L[++n] = $2 }
+            END { flush() }'
 }
 
 if ((REPORT_ONLY == 0)); then
@@ -251,6 +284,16 @@ else
     psql_db -c "INSERT INTO bench.meta VALUES ('sql_sha', '$SQL_SHA'), ('gen_seconds', '$GEN_SECONDS')"
     say "generated scale $SCALE in ${GEN_SECONDS}s"
 fi
+# Per-user rate limits (arcanea.rate_limits, when the extension has them)
+# would answer the soak's users with PT429: lift them for the benchmark.
+# The check still runs on every limited call, it just does not trip (the
+# jobs run as the superuser, whom the limits exempt anyway).
+RATE_LIMITS=$(value "SELECT to_regclass('arcanea.rate_limits') IS NOT NULL")
+psql_db -c "DO \$\$ BEGIN
+                IF to_regclass('arcanea.rate_limits') IS NOT NULL THEN
+                    UPDATE arcanea.rate_limits SET max_calls = 1000000000;
+                END IF;
+            END \$\$"
 NU=$(value "SELECT value FROM bench.meta WHERE key = 'nu'")
 NC=$(value "SELECT value FROM bench.meta WHERE key = 'nc'")
 NV=$(value "SELECT value FROM bench.meta WHERE key = 'nv'")
@@ -520,6 +563,17 @@ explain_script() {
     fi
 }
 
+# The soak mix: every soak_*.sql at the weight its `-- soak-weight: N`
+# header gives (per mille).
+SOAK_SCRIPTS=()
+SOAK_WEIGHTS=()
+for f in "$BENCH"/pgbench/soak_*.sql; do
+    w=$(sed -n 's/^-- soak-weight: *\([0-9][0-9]*\).*/\1/p' "$f" | head -1)
+    [[ -n "$w" ]] || die "$f has no '-- soak-weight: N' line"
+    SOAK_SCRIPTS+=("$(basename "$f" .sql)")
+    SOAK_WEIGHTS+=("$w")
+done
+
 section "sanity and EXPLAIN"
 rm -f "$OUT"/explain/*.txt
 declare -A ROWS
@@ -567,14 +621,81 @@ for spec in "${JOBS[@]}"; do
 done
 run_floor end
 
+# ---------------------------------------------------------------------------
+# 9. The soak: SOAK_CLIENTS connections run the PostgREST-like mix for
+#    SOAK_DURATION seconds; then the deadlock count, the counters (recounted
+#    in a rolled-back transaction) and a few invariants.
+# ---------------------------------------------------------------------------
+SOAK_RAN=0
+if ((SOAK_DURATION > 0)); then
+    section "soak ($SOAK_CLIENTS clients, ${SOAK_DURATION}s, first ${SOAK_WARMUP}s not counted)"
+    SOAK_RAN=1
+    soak_mix=()
+    for i in "${!SOAK_SCRIPTS[@]}"; do
+        soak_mix+=(-f "$BENCH/pgbench/${SOAK_SCRIPTS[$i]}.sql@${SOAK_WEIGHTS[$i]}")
+    done
+    dbstat() { value "SELECT $1 FROM pg_stat_database WHERE datname = current_database()"; }
+    SOAK_DEADLOCKS_BEFORE=$(dbstat deadlocks)
+    commits0=$(dbstat xact_commit)
+    rollbacks0=$(dbstat xact_rollback)
+    rm -f "$LOGS"/soak.*
+    mkdir -p "$LOGS"
+    SOAK_STATUS=0
+    "$(pg_bin pgbench)" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared \
+        -c "$SOAK_CLIENTS" -j 2 -T "$SOAK_DURATION" --failures-detailed --log --log-prefix="$LOGS/soak" \
+        -D nu="$NU" -D nc="$NC" -D nv="$NV" -D hot="$HOT" "${soak_mix[@]}" "$DB" \
+        >"$LOGS/soak.out" 2>"$LOGS/soak.err" || SOAK_STATUS=$?
+    # Backends flush their statistics (deadlocks, commits) when they exit.
+    for _ in $(seq 1 100); do
+        [[ $(value "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") == 0 ]] && break
+        sleep 0.2
+    done
+    sleep 0.5
+    SOAK_DEADLOCKS_AFTER=$(dbstat deadlocks)
+    SOAK_COMMITS=$(($(dbstat xact_commit) - commits0))
+    SOAK_ROLLBACKS=$(($(dbstat xact_rollback) - rollbacks0))
+    SOAK_ABORTED=$(grep -c 'aborted in command' "$LOGS/soak.err" || true)
+    SOAK_FAILED=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$LOGS/soak.out")
+    SOAK_SERIALIZATION=$(sed -n 's/^number of serialization failures: \([0-9]*\).*/\1/p' "$LOGS/soak.out")
+    SOAK_DEADLOCK_FAILURES=$(sed -n 's/^number of deadlock failures: \([0-9]*\).*/\1/p' "$LOGS/soak.out")
+    SOAK_TPS_ALL=$(sed -n 's/^tps = \([0-9]*\.[0-9]\).*/\1/p' "$LOGS/soak.out")
+    SOAK_ERRORS=$(grep -E 'ERROR|error' "$LOGS/soak.err" | sed -E 's/client [0-9]+ /client N /' | sort | uniq -c \
+                  | sort -rn | head -5 | sed 's/^ *//' | tr '\n' ' ' | cut -c1-800 || true)
+    STATS[soak]=$(WARMUP=$SOAK_WARMUP percentiles "$LOGS/soak".[0-9]*)
+    say "soak: pgbench exit $SOAK_STATUS, ${SOAK_FAILED:-?} failed, $SOAK_ABORTED aborted; [${STATS[soak]}] (n p50 p95 p99 tps); deadlocks $SOAK_DEADLOCKS_BEFORE -> $SOAK_DEADLOCKS_AFTER"
+    t0=$SECONDS
+    SOAK_RECOUNT=$(psql_db -At -F '=' -c "BEGIN" -c "SELECT counter, rows_fixed FROM arcanea.recount_counters()" -c "ROLLBACK")
+    SOAK_RECOUNT_SECONDS=$((SECONDS - t0))
+    SOAK_DRIFT=$(awk -F= '$2 != 0 { printf "%s%s: %s rows", sep, $1, $2; sep = ", " }' <<<"$SOAK_RECOUNT")
+    # name|violations, one line per invariant (also checked by pgrx-tests/shell/soak.sh)
+    SOAK_INVARIANTS=$(psql_db -At -F '|' -f "$BENCH/soak_invariants.sql")
+    SOAK_BROKEN=$(awk -F'|' '$2 != 0 { printf "%s%s: %s", sep, $1, $2; sep = "; " }' <<<"$SOAK_INVARIANTS")
+    say "soak: recount_counters in ${SOAK_RECOUNT_SECONDS}s: ${SOAK_DRIFT:-every counter exact}"
+    [[ "$SOAK_STATUS" == 0 ]] || fail "soak: pgbench exited with status $SOAK_STATUS (log: $LOGS/soak.err): $SOAK_ERRORS"
+    [[ "$SOAK_ABORTED" == 0 ]] || fail "soak: $SOAK_ABORTED client(s) aborted on an error"
+    [[ "${SOAK_FAILED:-x}" == 0 ]] || fail "soak: ${SOAK_FAILED:-?} failed transaction(s) (serialization ${SOAK_SERIALIZATION:-?}, deadlock ${SOAK_DEADLOCK_FAILURES:-?})"
+    [[ "$SOAK_DEADLOCKS_AFTER" == "$SOAK_DEADLOCKS_BEFORE" ]] || fail "soak: pg_stat_database.deadlocks went from $SOAK_DEADLOCKS_BEFORE to $SOAK_DEADLOCKS_AFTER"
+    [[ -n "$SOAK_RECOUNT" && -z "$SOAK_DRIFT" ]] || fail "soak: counters drifted: ${SOAK_DRIFT:-recount_counters() returned nothing}"
+    [[ -n "$SOAK_INVARIANTS" && -z "$SOAK_BROKEN" ]] || fail "soak: invariants broken: ${SOAK_BROKEN:-the check returned nothing}"
+    declare -p SOAK_DEADLOCKS_BEFORE SOAK_DEADLOCKS_AFTER SOAK_COMMITS SOAK_ROLLBACKS SOAK_ABORTED SOAK_FAILED \
+        SOAK_SERIALIZATION SOAK_DEADLOCK_FAILURES SOAK_TPS_ALL SOAK_STATUS SOAK_ERRORS SOAK_RECOUNT \
+        SOAK_RECOUNT_SECONDS SOAK_DRIFT SOAK_INVARIANTS SOAK_BROKEN >"$STATE.soak"
+else
+    say "soak skipped (--soak-duration 0)"
+    rm -f "$STATE.soak"
+fi
+
 # The parameters of this run, for --report-only.
 declare -p BUILD BUILD_DESC SO_SHA GIT_REV PG_VERSION GEN_SECONDS reuse DATA_COUNTS NU NC NV HOT HOT_LIKES \
     FEED_USER FEED_FOLLOWS CELEB CELEB_FOLLOWERS CURSOR49 Q_COMMON Q_RARE TYPO_OF Q_TYPO Q_TAG Q_TWO \
-    JOBS REF_NOTE ROWS DURATION WARMUP FLOOR_SCALE QUICK FAILURES RUN_DATE >"$STATE"
+    JOBS REF_NOTE ROWS DURATION WARMUP FLOOR_SCALE QUICK FAILURES RUN_DATE \
+    SOAK_RAN SOAK_DURATION SOAK_WARMUP SOAK_CLIENTS SOAK_SCRIPTS SOAK_WEIGHTS RATE_LIMITS >"$STATE"
+if ((SOAK_RAN)); then cat "$STATE.soak" >>"$STATE"; rm -f "$STATE.soak"; fi
 
 else
     # --report-only: the last run's parameters and pgbench logs.
     [[ -f "$STATE" && -d "$LOGS" ]] || die "no earlier run at scale $SCALE seed $SEED to report on ($STATE)"
+    SOAK_RAN=0   # a state written before the soak stage existed
     source "$STATE"
     declare -A STATS
     for spec in "${JOBS[@]}"; do
@@ -589,6 +710,9 @@ else
             STATS[floor_tpcb_c$c.$when]=$(percentiles "$LOGS/floor_tpcb_c$c.$when".[0-9]*)
         done
     done
+    if ((SOAK_RAN)); then
+        STATS[soak]=$(WARMUP=$SOAK_WARMUP percentiles "$LOGS/soak".[0-9]*)
+    fi
     say "report only, from $LOGS"
 fi
 
@@ -664,6 +788,52 @@ REPORT=$OUT/RESULTS.md
         IFS='|' read -r id label clients ours ref extra <<<"$spec"
         echo "| $id | ${ROWS[$id.ours]} | ${ROWS[$id.ref]}$([[ $id == search_typo && ${ROWS[$id.ref]} == 0 ]] && echo ' (ILIKE has no typo tolerance)') |"
     done
+    echo
+    echo "## Soak"
+    echo
+    if ((SOAK_RAN == 0)); then
+        echo "Not run (\`--soak-duration 0\`, or a report on a run made before the soak stage existed)."
+    else
+        echo "$SOAK_CLIENTS connections (2 pgbench threads) ran the mix of \`pgrx-tests/bench/pgbench/soak_*.sql\` for"
+        echo "${SOAK_DURATION}s on this data set, after the jobs above. Each script is one user action made of one to three"
+        echo "requests, and each request runs as PostgREST runs it: its own transaction (\`READ ONLY\` for a GET),"
+        echo "\`set_config\` of the search path, the role (\`anon\`, \`authenticated\` or \`service_role\`), the JWT claims and"
+        echo "the request, then the RPC call or table-API statement. The mix covers every RPC that anon and signed-in"
+        echo "users may call; reads are 70% of it. Users are drawn at random among all $NU, so toggles, follows and"
+        echo "conversations interleave; hot rows: creation #$HOT (a sixth of the likes, a quarter of the views),"
+        echo "the five most followed accounts (a quarter of the follows), the three Luminors (every user message)."
+        if [[ "${RATE_LIMITS:-f}" == t ]]; then
+            echo "Per-user rate limits (\`arcanea.rate_limits\`) were lifted for the benchmark (\`max_calls\` set to"
+            echo "1,000,000,000): the check still runs on every limited call, it just does not trip."
+        fi
+        echo
+        echo "| soak | |"
+        echo "| --- | --- |"
+        echo "| script runs per second (tps) | $(field soak 5) (pgbench, whole run: ${SOAK_TPS_ALL:-?}) |"
+        echo "| requests committed | $SOAK_COMMITS ($(awk -v c="$SOAK_COMMITS" -v d="$SOAK_DURATION" 'BEGIN { printf "%.0f", c / d }') per second); rolled back: $SOAK_ROLLBACKS |"
+        echo "| latency per script run, p50 / p95 / p99 | $(field soak 2) / $(field soak 3) / $(field soak 4) ms ($(field soak 1) runs after the first ${SOAK_WARMUP}s) |"
+        echo "| failed transactions (serialization / deadlock) | ${SOAK_FAILED:-?} (${SOAK_SERIALIZATION:-?} / ${SOAK_DEADLOCK_FAILURES:-?}) |"
+        echo "| clients aborted on an error | $SOAK_ABORTED$([[ "$SOAK_STATUS" != 0 ]] && echo " (pgbench exit status $SOAK_STATUS: $SOAK_ERRORS)") |"
+        echo "| deadlocks (\`pg_stat_database\`), before / after | $SOAK_DEADLOCKS_BEFORE / $SOAK_DEADLOCKS_AFTER |"
+        echo "| counters (\`arcanea.recount_counters()\`, rolled back; ${SOAK_RECOUNT_SECONDS}s) | $([[ -n "$SOAK_RECOUNT" && -z "$SOAK_DRIFT" ]] && echo "ok: $(grep -c . <<<"$SOAK_RECOUNT") counters, 0 rows to fix" || echo "**drift**: ${SOAK_DRIFT:-recount returned nothing}") |"
+        while IFS='|' read -r invariant violations; do
+            echo "| $invariant: violations | $violations |"
+        done <<<"$SOAK_INVARIANTS"
+        echo
+        echo "Per script (latency of the whole script run, all its requests):"
+        echo
+        echo "| script | weight | calls | as | runs | p50 / p95 / p99 (ms) |"
+        echo "| --- | --- | --- | --- | --- | --- |"
+        declare -A per=()
+        while read -r i n a b c; do per[$i]="$n|$a / $b / $c"; done < <(WARMUP=$SOAK_WARMUP soak_per_script "$LOGS/soak".[0-9]*)
+        for i in "${!SOAK_SCRIPTS[@]}"; do
+            f=$BENCH/pgbench/${SOAK_SCRIPTS[$i]}.sql
+            calls=$(grep -o 'public\.[a-z_]*' "$f" 2>/dev/null | sed 's/^public\.//' | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g')
+            roles=$(grep -o "set_config('role', '[a-z_]*'" "$f" 2>/dev/null | sed "s/.*, '//; s/'$//" | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g')
+            IFS='|' read -r n lat <<<"${per[$i]:-0|- / - / -}"
+            echo "| ${SOAK_SCRIPTS[$i]} | ${SOAK_WEIGHTS[$i]} | ${calls:-?} | ${roles:-?} | $n | $lat |"
+        done
+    fi
 } >"$REPORT"
 
 # Targets (reported, never enforced): single client, p95.
@@ -686,6 +856,13 @@ for c in 1 16; do
     m=0; ((r >= 60)) && m=1
     target "toggle_like (distinct rows), $c client(s): tps at least 60% of TPC-B's" $m "$r% ($(field toggle_like_c$c.ours 5) vs $(field floor_tpcb_c$c.start 5) tps)"
 done
+if ((SOAK_RAN)); then
+    m=0
+    [[ "$SOAK_STATUS" == 0 && "$SOAK_ABORTED" == 0 && "${SOAK_FAILED:-x}" == 0 && "$SOAK_DEADLOCKS_AFTER" == "$SOAK_DEADLOCKS_BEFORE" \
+       && -n "$SOAK_RECOUNT" && -z "$SOAK_DRIFT" ]] && m=1
+    target "soak, $SOAK_CLIENTS clients, every RPC: no failed or aborted transaction, no deadlock, every counter exact" $m \
+        "${SOAK_FAILED:-?} failed, $SOAK_ABORTED aborted, $((SOAK_DEADLOCKS_AFTER - SOAK_DEADLOCKS_BEFORE)) deadlocks, ${SOAK_DRIFT:-counters exact}; $(field soak 5) tps"
+fi
 # "Slower" beyond 10%, the run-to-run noise of this shared machine.
 slower=()
 for spec in "${JOBS[@]}"; do

@@ -1,0 +1,25 @@
+-- soak-weight: 60
+-- Read (table API): a signed-in user's newest 20 notifications
+-- (GET /notifications?select=id,type,title,metadata,is_read&order=created_at.desc&limit=20);
+-- half the time they then open the newest unread one
+-- (POST /rpc/mark_notification_read).
+\set r random(1, 100)
+\set u random(1, :nu)
+BEGIN READ ONLY;
+SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
+       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
+       set_config('request.method', 'GET', true), set_config('request.path', '/notifications', true);
+SELECT count(*) FILTER (WHERE NOT n.is_read) AS unread,
+       coalesce(((array_agg(n.id) FILTER (WHERE NOT n.is_read))[1])::text, '') AS unread_id,
+       coalesce(json_agg(n), '[]')::text <> '' AS notifications_body
+  FROM (SELECT id, type, title, metadata, is_read, created_at FROM public.notifications
+         ORDER BY created_at DESC LIMIT 20) n \gset
+END;
+\if :unread > 0 AND :r <= 50
+BEGIN;
+SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
+       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
+       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/mark_notification_read', true);
+SELECT public.mark_notification_read(p_notification_id => :unread_id::uuid);
+END;
+\endif
