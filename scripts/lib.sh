@@ -198,9 +198,10 @@ ensure_setup() {
 # cargo pgrx install [--release] into the system PostgreSQL 15 (as root it
 # writes straight into the Debian lib and extension dirs; otherwise via sudo).
 # cargo pgrx copies arcanea.so over the installed file in place (cp), which
-# would corrupt it under running backends (the dev stack, a test cluster):
-# move the installed file to a fresh inode first, so they keep the old one
-# mapped.
+# corrupts it under running backends that have it mapped (the dev stack, a
+# test cluster): they crash.  `cargo pgrx test` does this itself; moving the
+# installed file to a fresh inode first lets the backends already running
+# keep the old one.
 relink_installed_so() {
     local so
     so="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"
@@ -209,17 +210,32 @@ relink_installed_so() {
     fi
 }
 
+# Build the extension (debug, as `cargo pgrx install` does; --release for an
+# optimised build) into a staging folder, then install it: the SQL and the
+# control file by copy, arcanea.so by rename, so that a backend that loads
+# the library at any moment maps either the old file or the new one, never
+# one being written.
 pgrx_install() {
-    relink_installed_so
-    local args=(--pg-config "$ARCANEA_PG_CONFIG")
+    local profile=--debug stage sudo=()
     if [[ "${1:-}" == "--release" ]]; then
-        args+=(--release)
+        profile=
     fi
     if [[ $EUID -ne 0 ]]; then
-        args+=(--sudo)
+        sudo=(sudo)
     fi
-    log "cargo pgrx install ${args[*]}"
-    (cd "$ARCANEA_ROOT" && cargo pgrx install "${args[@]}")
+    stage="$ARCANEA_ROOT/target/arcanea-install-stage"
+    rm -rf "$stage"
+    log "cargo pgrx package ${profile:-(release)} --pg-config $ARCANEA_PG_CONFIG, then install"
+    # shellcheck disable=SC2086
+    (cd "$ARCANEA_ROOT" && cargo pgrx package $profile --pg-config "$ARCANEA_PG_CONFIG" --out-dir "$stage")
+    local libdir sharedir so
+    libdir="$("$ARCANEA_PG_CONFIG" --pkglibdir)"
+    sharedir="$("$ARCANEA_PG_CONFIG" --sharedir)/extension"
+    so="$libdir/arcanea.so"
+    "${sudo[@]}" install -m 0644 "$stage$sharedir"/arcanea.control "$stage$sharedir"/arcanea--*.sql "$sharedir/"
+    "${sudo[@]}" install -m 0755 "$stage$libdir/arcanea.so" "$so.new"
+    "${sudo[@]}" mv -f "$so.new" "$so"
+    log "installed arcanea into $libdir and $sharedir"
 }
 
 # ---------------------------------------------------------------------------
