@@ -13,11 +13,17 @@ pub struct FeedCursor {
     pub id: [u8; 16],
 }
 
+/// Microseconds since the Unix epoch of 0001-01-01 and 10000-01-01: a row's
+/// created_at is inside, and a cursor outside would make the database
+/// raise "timestamp out of range" instead of naming the bad argument.
+const MICROS_RANGE: std::ops::Range<i64> = -62_135_596_800_000_000..253_402_300_800_000_000;
+
 pub fn decode(token: &str) -> Option<FeedCursor> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(token.trim()).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let (micros, id) = text.split_once(':')?;
-    Some(FeedCursor { created_at_micros: micros.parse().ok()?, id: parse_uuid(id)? })
+    let created_at_micros = micros.parse().ok().filter(|m| MICROS_RANGE.contains(m))?;
+    Some(FeedCursor { created_at_micros, id: parse_uuid(id)? })
 }
 
 pub fn encode(cursor: &FeedCursor) -> String {
@@ -69,5 +75,18 @@ mod unit {
         let bad_time =
             base64::engine::general_purpose::STANDARD.encode("12x:6f1c1c2e-0000-4000-8000-000000000001");
         assert_eq!(decode(&bad_time), None);
+    }
+
+    #[test]
+    fn rejects_times_no_row_can_have() {
+        let at = |micros: i64| {
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{micros}:6f1c1c2e-0000-4000-8000-000000000001"))
+        };
+        assert_eq!(decode(&at(i64::MAX)), None);
+        assert_eq!(decode(&at(i64::MIN)), None);
+        assert_eq!(decode(&at(253_402_300_800_000_000)), None);
+        assert!(decode(&at(0)).is_some());
+        assert!(decode(&at(-1)).is_some());
     }
 }

@@ -27,9 +27,12 @@ pub fn is_valid_memory_type(kind: &str) -> bool {
 }
 
 /// Content compared for "the same memory again": case, spacing and trailing
-/// punctuation do not make a memory new.
+/// punctuation do not make a memory new.  Content that is nothing but
+/// punctuation keeps it (else "..." and "!!!" would be one memory).
 pub fn content_key(content: &str) -> String {
-    content.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches(['.', '!', '?']).to_lowercase()
+    let spaced = content.split_whitespace().collect::<Vec<_>>().join(" ");
+    let trimmed = spaced.trim_end_matches(['.', '!', '?']);
+    if trimmed.is_empty() { spaced } else { trimmed.to_string() }.to_lowercase()
 }
 
 pub struct NewMemory<'a> {
@@ -179,6 +182,13 @@ mod unit {
         assert!(!is_valid_memory_type("Goal"));
         assert!(!is_valid_memory_type("x"));
         assert!(!is_valid_memory_type("drop table"));
+    }
+
+    #[test]
+    fn content_keys_ignore_case_spacing_and_trailing_punctuation() {
+        assert_eq!(content_key("  Loves   Synthwave! "), content_key("loves synthwave"));
+        assert_eq!(content_key("..."), "...");
+        assert_ne!(content_key("..."), content_key("!!!"));
     }
 
     #[test]
