@@ -9,8 +9,9 @@
 //! to a different object than the one it was written for.
 //!
 //! Reads go through [`read`] (`Spi::connect` + `select`): they run read-only
-//! and assign no transaction id, so they work in a PostgREST GET and on a
-//! hot standby.  Writes go through [`write`].
+//! (but for an EXPLAIN, see [`Kind::ReadUtility`]) and assign no transaction
+//! id, so they work in a PostgREST GET and on a hot standby.  Writes go
+//! through [`write`].
 
 use crate::error::{keep_nested_sqlstates, ApiError, ApiResult};
 use pgrx::datum::DatumWithOid;
@@ -27,17 +28,33 @@ use std::rc::Rc;
 pub struct Stmt {
     pub sql: &'static str,
     pub args: &'static [PgBuiltInOids],
-    /// Whether it writes (INSERT/UPDATE/DELETE, or calls something that does).
-    pub writes: bool,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A query: runs read-only, takes no transaction id.
+    Read,
+    /// Writes (INSERT/UPDATE/DELETE, or calls something that does).
+    Write,
+    /// A utility statement that writes nothing (EXPLAIN): SPI refuses
+    /// utility statements in read-only mode, so it runs in read-write
+    /// mode, but through [`read`], which takes no transaction id (a read
+    /// must also work on a hot standby, where none can be taken).
+    ReadUtility,
 }
 
 impl Stmt {
     pub const fn read(sql: &'static str, args: &'static [PgBuiltInOids]) -> Self {
-        Stmt { sql, args, writes: false }
+        Stmt { sql, args, kind: Kind::Read }
     }
 
     pub const fn write(sql: &'static str, args: &'static [PgBuiltInOids]) -> Self {
-        Stmt { sql, args, writes: true }
+        Stmt { sql, args, kind: Kind::Write }
+    }
+
+    pub const fn read_utility(sql: &'static str, args: &'static [PgBuiltInOids]) -> Self {
+        Stmt { sql, args, kind: Kind::ReadUtility }
     }
 }
 
@@ -55,10 +72,10 @@ fn plan_for(client: &SpiClient<'_>, stmt: &'static Stmt) -> ApiResult<Rc<OwnedPr
         return Ok(plan);
     }
     let arg_oids: Vec<PgOid> = stmt.args.iter().map(|oid| PgOid::BuiltIn(*oid)).collect();
-    let prepared = if stmt.writes {
-        client.prepare_mut(stmt.sql, &arg_oids)?
-    } else {
-        client.prepare(stmt.sql, &arg_oids)?
+    // pgrx runs a plan prepared with prepare_mut in read-write mode.
+    let prepared = match stmt.kind {
+        Kind::Read => client.prepare(stmt.sql, &arg_oids)?,
+        Kind::Write | Kind::ReadUtility => client.prepare_mut(stmt.sql, &arg_oids)?,
     };
     let plan = Rc::new(prepared.keep());
     PLANS.with(|plans| plans.borrow_mut().insert(key, plan.clone()));
@@ -71,7 +88,7 @@ pub fn read<R>(
     args: &[DatumWithOid<'_>],
     f: impl FnOnce(SpiTupleTable<'_>) -> ApiResult<R>,
 ) -> ApiResult<R> {
-    debug_assert!(!stmt.writes, "read() given a writing statement: {}", stmt.sql);
+    debug_assert!(stmt.kind != Kind::Write, "read() given a writing statement: {}", stmt.sql);
     keep_nested_sqlstates(|| {
         Spi::connect(|client| {
             let plan = plan_for(client, stmt)?;
@@ -82,6 +99,7 @@ pub fn read<R>(
 }
 
 /// Run a statement that may write and hand its rows (RETURNING) to `f`.
+/// (pgrx takes a transaction id for it.)
 pub fn write<R>(
     stmt: &'static Stmt,
     args: &[DatumWithOid<'_>],

@@ -111,9 +111,8 @@ const RECENT_WINDOW: i64 = 500;
 // EXPLAIN plans the match with the words as constants (SPI hands its
 // parameters to the planner as constants) and runs nothing.  Counting the
 // matches instead read a GIN bitmap of every match, 7-31 ms for a common
-// word at scale 1.  EXPLAIN is a utility statement, which read-only SPI
-// refuses, hence `write`; it writes nothing and takes no transaction id.
-const ESTIMATE_MATCHES: Stmt = Stmt::write(
+// word at scale 1.
+const ESTIMATE_MATCHES: Stmt = Stmt::read_utility(
     concat!(
         "EXPLAIN (FORMAT JSON)
      SELECT 1 FROM public.creations c
@@ -218,7 +217,7 @@ fn search_creations(
         None => db::read(&NEWEST, &[kind.into(), limit.into(), offset.into()], collect::<SearchRow>)?,
         Some(q) => {
             let q = correct_typos(&q)?;
-            let plan: pgrx::Json = db::write(&ESTIMATE_MATCHES, &[q.as_str().into()], db::one)?;
+            let plan: pgrx::Json = db::read(&ESTIMATE_MATCHES, &[q.as_str().into()], db::one)?;
             // No estimate (never happens with a plan) ranks everything: slow
             // for a common word, but never wrong.
             let matches = estimated_rows(&plan.0).unwrap_or(0.0);
