@@ -635,6 +635,7 @@ if ((SOAK_DURATION > 0)); then
         soak_mix+=(-f "$BENCH/pgbench/${SOAK_SCRIPTS[$i]}.sql@${SOAK_WEIGHTS[$i]}")
     done
     dbstat() { value "SELECT $1 FROM pg_stat_database WHERE datname = current_database()"; }
+    SOAK_SINCE=$(value "SELECT now()")
     SOAK_DEADLOCKS_BEFORE=$(dbstat deadlocks)
     commits0=$(dbstat xact_commit)
     rollbacks0=$(dbstat xact_rollback)
@@ -668,7 +669,7 @@ if ((SOAK_DURATION > 0)); then
     SOAK_RECOUNT_SECONDS=$((SECONDS - t0))
     SOAK_DRIFT=$(awk -F= '$2 != 0 { printf "%s%s: %s rows", sep, $1, $2; sep = ", " }' <<<"$SOAK_RECOUNT")
     # name|violations, one line per invariant (also checked by pgrx-tests/shell/soak.sh)
-    SOAK_INVARIANTS=$(psql_db -At -F '|' -f "$BENCH/soak_invariants.sql")
+    SOAK_INVARIANTS=$(psql_db -At -F '|' -v since="$SOAK_SINCE" -f "$BENCH/soak_invariants.sql")
     SOAK_BROKEN=$(awk -F'|' '$2 != 0 { printf "%s%s: %s", sep, $1, $2; sep = "; " }' <<<"$SOAK_INVARIANTS")
     say "soak: recount_counters in ${SOAK_RECOUNT_SECONDS}s: ${SOAK_DRIFT:-every counter exact}"
     [[ "$SOAK_STATUS" == 0 ]] || fail "soak: pgbench exited with status $SOAK_STATUS (log: $LOGS/soak.err): $SOAK_ERRORS"

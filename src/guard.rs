@@ -98,7 +98,11 @@ fn guard(stmt: &pg_sys::DropStmt) {
     }
     ErrorReport::new(
         PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-        format!("{target} would delete user data: {} hold rows", tables.join(", ")),
+        format!(
+            "{target} would delete user data: {} {} rows",
+            tables.join(", "),
+            if tables.len() == 1 { "holds" } else { "hold" }
+        ),
         "arcanea_guard_drop",
     )
     .set_detail("The extension owns these tables; dropping it drops them and every row in them.")
