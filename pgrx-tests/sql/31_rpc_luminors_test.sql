@@ -193,7 +193,7 @@ SELECT throws_ok($$SELECT get_key_memories('aaaaaaaa-0000-4000-8000-0000000000a1
 
 -- ------------------------------------------------------ get_conversation_with_messages
 SELECT pg_temp.act_as('authenticated', 'aaaaaaaa-0000-4000-8000-0000000000a1');
-SELECT is(jsonb_array_length(get_conversation_with_messages((SELECT id FROM conv), 5) -> 'messages'), 5,
+SELECT is(json_array_length(get_conversation_with_messages((SELECT id FROM conv), 5) -> 'messages'), 5,
           'get_conversation_with_messages: the limit is applied');
 SELECT is(get_conversation_with_messages((SELECT id FROM conv), 1) -> 'messages' -> 0 ->> 'content', 'still here',
           'get_conversation_with_messages: newest first');
