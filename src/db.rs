@@ -194,9 +194,8 @@ impl JsonbDatum {
         let extra = JsonB(extra).into_datum();
         // SAFETY: jsonb_concat takes two non-null jsonb datums and returns a
         // new one in the current memory context.
-        let merged = unsafe {
-            pgrx::direct_function_call_as_datum(pg_sys::jsonb_concat, &[Some(self.0), extra])
-        };
+        let merged =
+            unsafe { pgrx::direct_function_call_as_datum(pg_sys::jsonb_concat, &[Some(self.0), extra]) };
         JsonbDatum(merged.unwrap_or(self.0))
     }
 }

@@ -3,7 +3,7 @@
 -- and JWT claims inside the transaction).  Going over is PT429 and writes
 -- nothing; trusted callers are exempt; views cannot be inflated by a loop.
 BEGIN;
-SELECT plan(49);
+SELECT plan(51);
 
 CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL, forwarded_for text DEFAULT NULL)
 RETURNS void LANGUAGE sql AS $$
@@ -153,6 +153,13 @@ SELECT is(increment_creation_views('11111111-0000-4000-8000-000000000001'), 2,
           'views: a made-up address prepended to x-forwarded-for changes nothing (the last one counts)');
 SELECT pg_temp.act_as('anon', NULL, '198.51.100.1');
 SELECT is(increment_creation_views('11111111-0000-4000-8000-000000000001'), 3, 'views: another visitor counts');
+SELECT pg_temp.act_as('anon');
+SELECT is(ARRAY(SELECT increment_creation_views(('11111111-0000-4000-8000-00000000000' || g)::uuid)
+                  FROM generate_series(4, 8) g),
+          ARRAY[1, 1, 1, 1, 1],
+          'views: visitors without an address share one subject, whose calls are not limited (a shared limit would refuse everyone)');
+SELECT is(increment_creation_views('11111111-0000-4000-8000-000000000004'), 1,
+          'views: but their repeated views of a creation still count once');
 SELECT pg_temp.act_as('service_role');
 SELECT is(increment_creation_views('11111111-0000-4000-8000-000000000001')
           + increment_creation_views('11111111-0000-4000-8000-000000000001'), 4 + 5,

@@ -2,7 +2,7 @@
 
 use crate::api::required;
 use crate::db::{self, Stmt};
-use crate::domain::limits::repeat_view_subject;
+use crate::domain::limits::{repeat_view_subject, UNKNOWN_VISITORS};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Caller;
 use crate::limits::{self, Budget};
@@ -97,7 +97,12 @@ fn increment_creation_views(p_creation_id: default!(Option<Uuid>, "NULL")) -> Re
     let args = [creation.into(), caller.uid.into()];
     let mut counts = true;
     if let Some(viewer) = limits::subject_of(&caller)? {
-        limits::enforce("view", &viewer)?;
+        // Visitors without a known address are one subject: a shared call
+        // limit would refuse every visitor of a busy site, so only the
+        // repeat rule applies to them.
+        if viewer != UNKNOWN_VISITORS {
+            limits::enforce("view", &viewer)?;
+        }
         let subject = repeat_view_subject(&viewer, &creation.to_string());
         counts = !matches!(limits::spend("repeat_view", &subject)?, Budget::Exceeded { .. });
     }

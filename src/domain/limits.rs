@@ -3,6 +3,9 @@
 
 use serde_json::Value;
 
+/// The one subject of every anonymous caller whose address is unknown.
+pub const UNKNOWN_VISITORS: &str = "anon";
+
 /// Longest address kept from a forwarded header (an IPv6 address with a
 /// zone fits); anything longer is not an address.
 const MAX_ADDRESS_LEN: usize = 64;
@@ -13,8 +16,8 @@ const MAX_ADDRESS_LEN: usize = 64;
 /// (`request.headers`).  Behind Supabase's gateway, `x-forwarded-for` ends
 /// with the address the gateway itself saw: a client can prepend made-up
 /// addresses but cannot change the last one, so the last is used.  Without
-/// a usable header every anonymous caller shares one subject, which limits
-/// them together rather than not at all.
+/// a usable header every anonymous caller shares one subject,
+/// [`UNKNOWN_VISITORS`].
 pub fn anonymous_subject(headers: Option<&Value>) -> String {
     let address = headers.and_then(|h| {
         ["x-forwarded-for", "x-real-ip"]
@@ -24,7 +27,7 @@ pub fn anonymous_subject(headers: Option<&Value>) -> String {
     });
     match address {
         Some(a) => format!("anon:{}", a.to_ascii_lowercase()),
-        None => "anon".to_string(),
+        None => UNKNOWN_VISITORS.to_string(),
     }
 }
 
