@@ -635,6 +635,7 @@ if ((SOAK_DURATION > 0)); then
         soak_mix+=(-f "$BENCH/pgbench/${SOAK_SCRIPTS[$i]}.sql@${SOAK_WEIGHTS[$i]}")
     done
     dbstat() { value "SELECT $1 FROM pg_stat_database WHERE datname = current_database()"; }
+    psql_db -q -f "$BENCH/soak_setup.sql" >/dev/null
     SOAK_SINCE=$(value "SELECT now()")
     SOAK_DEADLOCKS_BEFORE=$(dbstat deadlocks)
     commits0=$(dbstat xact_commit)
@@ -830,7 +831,10 @@ REPORT=$OUT/RESULTS.md
         for i in "${!SOAK_SCRIPTS[@]}"; do
             f=$BENCH/pgbench/${SOAK_SCRIPTS[$i]}.sql
             calls=$(grep -o 'public\.[a-z_]*' "$f" 2>/dev/null | sed 's/^public\.//' | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g')
-            roles=$(grep -o "set_config('role', '[a-z_]*'" "$f" 2>/dev/null | sed "s/.*, '//; s/'$//" | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g')
+            # The roles of the request preambles (soak_setup.sql) the script calls.
+            roles=$(grep -o "bench\.request_as_[a-z]*" "$f" 2>/dev/null \
+                    | sed 's/bench\.request_as_//; s/^user$/authenticated/; s/^service$/service_role/' \
+                    | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g' || true)
             IFS='|' read -r n lat <<<"${per[$i]:-0|- / - / -}"
             echo "| ${SOAK_SCRIPTS[$i]} | ${SOAK_WEIGHTS[$i]} | ${calls:-?} | ${roles:-?} | $n | $lat |"
         done

@@ -47,7 +47,8 @@ cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 # ---------------------------------------------------------------------------
-# Data: the benchmark generator at a small scale, limits lifted.
+# Data: the benchmark generator at a small scale, limits lifted, the
+# request preamble (soak_setup.sql) loaded.
 # ---------------------------------------------------------------------------
 db_create "$DB"
 if ! PGOPTIONS="-c client_min_messages=warning" psql -qX -v ON_ERROR_STOP=1 -d "$DB" \
@@ -55,11 +56,8 @@ if ! PGOPTIONS="-c client_min_messages=warning" psql -qX -v ON_ERROR_STOP=1 -d "
     tail -20 "$WORK/generate.log" | tap_diag
     tap_bail "generating the data set (scale $SCALE) failed"
 fi
-q "$DB" "DO \$\$ BEGIN
-           IF to_regclass('arcanea.rate_limits') IS NOT NULL THEN
-               UPDATE arcanea.rate_limits SET max_calls = 1000000000;
-           END IF;
-         END \$\$" >/dev/null
+q "$DB" "UPDATE arcanea.rate_limits SET max_calls = 1000000000" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f "$BENCH/soak_setup.sql" >/dev/null
 NU=$(q "$DB" "SELECT value FROM bench.meta WHERE key = 'nu'")
 NC=$(q "$DB" "SELECT value FROM bench.meta WHERE key = 'nc'")
 NV=$(q "$DB" "SELECT value FROM bench.meta WHERE key = 'nv'")

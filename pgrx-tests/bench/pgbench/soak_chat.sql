@@ -7,9 +7,7 @@
 \set cu 1 + (:v * 2654435761) % :nu
 \set m random(1, 5)
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :cu)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/add_message_to_conversation', true);
+SELECT bench.request_as_user(md5('u' || :cu)::uuid, 'POST', '/rpc/add_message_to_conversation');
 SELECT to_jsonb(m) FROM public.add_message_to_conversation(
     p_conversation_id => md5('v' || :v)::uuid,
     p_content => (ARRAY['How do I make the lighting in this scene feel warmer?', 'Can you suggest a chord progression for a calm intro?',
@@ -17,9 +15,7 @@ SELECT to_jsonb(m) FROM public.add_message_to_conversation(
                         'Remember that I prefer watercolor over oil.'])[:m]) m;
 END;
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'service_role', true),
-       set_config('request.jwt.claims', '{"role":"service_role","iss":"supabase-demo"}', true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/add_message_to_conversation', true);
+SELECT bench.request_as_service('POST', '/rpc/add_message_to_conversation');
 SELECT to_jsonb(m) FROM public.add_message_to_conversation(
     p_conversation_id => md5('v' || :v)::uuid, p_user_id => md5('u' || :cu)::uuid, p_role => 'assistant',
     p_content => 'Here is an idea: start from a single warm light source and let everything else fall into soft shadow.',

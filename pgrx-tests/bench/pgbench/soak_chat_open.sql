@@ -8,22 +8,16 @@
 \set k random(1, 3)
 \set s random(1, 2)
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/get_or_create_conversation', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/get_or_create_conversation');
 SELECT c.id AS conversation_id
   FROM public.get_or_create_conversation(p_luminor_id => ('00000000-0000-4000-8000-00000000a00' || :k)::uuid,
                                          p_session_id => 'soak-' || :s) c \gset
 END;
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/add_message_to_conversation', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/add_message_to_conversation');
 SELECT to_jsonb(m) FROM public.add_message_to_conversation(p_conversation_id => :conversation_id::uuid, p_content => 'Hello!') m;
 END;
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/check_bond_level_up', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/check_bond_level_up');
 SELECT public.check_bond_level_up(p_luminor_id => ('00000000-0000-4000-8000-00000000a00' || :k)::uuid);
 END;

@@ -13,18 +13,14 @@
 \set m random(1, :nu)
 \if :r <= 60
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/comments', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/comments');
 INSERT INTO public.comments (user_id, creation_id, content)
 VALUES (md5('u' || :u)::uuid, md5('c' || :c)::uuid,
         CASE WHEN :r % 5 = 0 THEN 'Look at this, @user_' || :m || '!' ELSE 'Love the colours in this one.' END);
 END;
 \elif :r <= 85
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/comments', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'GET', '/comments');
 SELECT count(*) AS parents, coalesce(min(id::text), '') AS parent_id
   FROM (SELECT id FROM public.comments
          WHERE creation_id = md5('c' || :c)::uuid AND parent_comment_id IS NULL
@@ -32,18 +28,14 @@ SELECT count(*) AS parents, coalesce(min(id::text), '') AS parent_id
 END;
 \if :parents > 0
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/comments', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/comments');
 INSERT INTO public.comments (user_id, creation_id, content, parent_comment_id)
 VALUES (md5('u' || :u)::uuid, md5('c' || :c)::uuid, 'Agreed, the light is wonderful.', :parent_id::uuid);
 END;
 \endif
 \else
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/comments', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'GET', '/comments');
 SELECT count(*) AS replies, coalesce(min(id::text), '') AS reply_id
   FROM (SELECT id FROM public.comments
          WHERE user_id = md5('u' || :u)::uuid AND parent_comment_id IS NOT NULL
@@ -51,9 +43,7 @@ SELECT count(*) AS replies, coalesce(min(id::text), '') AS reply_id
 END;
 \if :replies > 0
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'DELETE', true), set_config('request.path', '/comments', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'DELETE', '/comments');
 DELETE FROM public.comments WHERE id = :reply_id::uuid;
 END;
 \endif

@@ -12,18 +12,14 @@
 \set r random(1, 100)
 \set u CASE WHEN :r <= 10 THEN random(greatest(1, :nu - 9), :nu) ELSE random(1, :nu) END
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/rpc/get_user_feed', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'GET', '/rpc/get_user_feed');
 SELECT count(*) AS feed_rows, coalesce((array_agg(f.cursor))[count(*)::int], '') AS feed_cursor,
        coalesce(json_agg(f), '[]')::text <> '' AS feed_body
   FROM public.get_user_feed(p_limit => 20) f \gset
 END;
 \if :feed_rows = 20 AND :r > 70
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/rpc/get_user_feed', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'GET', '/rpc/get_user_feed');
 SELECT coalesce(json_agg(f), '[]') FROM public.get_user_feed(p_limit => 20, p_cursor => :feed_cursor) f;
 END;
 \endif

@@ -8,14 +8,10 @@
 \set t CASE WHEN :t = :u THEN :t % :nu + 1 ELSE :t END
 BEGIN;
 \if :r <= 50
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/follow_user', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/follow_user');
 SELECT public.follow_user(p_following_id => md5('u' || :t)::uuid);
 \else
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/unfollow_user', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/unfollow_user');
 SELECT public.unfollow_user(p_following_id => md5('u' || :t)::uuid);
 \endif
 END;

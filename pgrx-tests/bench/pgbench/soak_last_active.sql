@@ -3,8 +3,6 @@
 -- within a minute of the last ping).
 \set u random(1, :nu)
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/update_last_active', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/update_last_active');
 SELECT public.update_last_active();
 END;

@@ -6,8 +6,6 @@
 \set u random(1, :nu)
 \set c CASE WHEN random(1, 6) = 1 THEN :hot ELSE 10 * random(0, :nc / 10 - 1) + random(1, 8) END
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/toggle_like', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/toggle_like');
 SELECT public.toggle_like(p_creation_id => md5('c' || :c)::uuid);
 END;

@@ -6,9 +6,7 @@
 \set k 1 + :v % 3
 \set w random(1, 6)
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :cu)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/rpc/get_key_memories', true);
+SELECT bench.request_as_user(md5('u' || :cu)::uuid, 'GET', '/rpc/get_key_memories');
 SELECT public.get_key_memories(p_luminor_id => ('00000000-0000-4000-8000-00000000a00' || :k)::uuid,
                                p_query => (ARRAY['music', 'painting', 'my dog', 'deadline', 'favourite colour', 'travel'])[:w],
                                p_limit => 10);

@@ -9,9 +9,7 @@
 \set k CASE WHEN :r <= 25 THEN random(1, 3) ELSE 1 + :v % 3 END
 \set w random(1, 6)
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/add_key_memory', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/add_key_memory');
 SELECT public.add_key_memory(
     p_luminor_id => ('00000000-0000-4000-8000-00000000a00' || :k)::uuid,
     p_memory_type => (ARRAY['fact', 'preference', 'goal', 'fact', 'preference', 'goal'])[:w],

@@ -6,9 +6,7 @@
 \set r random(1, 100)
 \set u random(1, :nu)
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/notifications', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'GET', '/notifications');
 SELECT count(*) FILTER (WHERE NOT n.is_read) AS unread,
        coalesce(((array_agg(n.id) FILTER (WHERE NOT n.is_read))[1])::text, '') AS unread_id,
        coalesce(json_agg(n), '[]')::text <> '' AS notifications_body
@@ -17,9 +15,7 @@ SELECT count(*) FILTER (WHERE NOT n.is_read) AS unread,
 END;
 \if :unread > 0 AND :r <= 50
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/mark_notification_read', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/mark_notification_read');
 SELECT public.mark_notification_read(p_notification_id => :unread_id::uuid);
 END;
 \endif

@@ -9,15 +9,10 @@
 \set ipb random(1, 250)
 \if :r <= 50
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'anon', true),
-       set_config('request.jwt.claims', '{"role":"anon","iss":"supabase-demo"}', true),
-       set_config('request.headers', json_build_object('x-forwarded-for', '10.0.' || :ipa || '.' || :ipb)::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/profiles', true);
+SELECT bench.request_as_anon('10.0.' || :ipa || '.' || :ipb, 'GET', '/profiles');
 \else
 BEGIN READ ONLY;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'GET', true), set_config('request.path', '/profiles', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'GET', '/profiles');
 \endif
 SELECT coalesce(json_agg(t), '[]')
   FROM (SELECT p.id, p.username, p.display_name, p.avatar_url, p.bio,

@@ -8,9 +8,7 @@
 \set a random(1, 12)
 \set b random(1, 12)
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/creations', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/creations');
 INSERT INTO public.creations (user_id, title, description, type, tags)
 VALUES (md5('u' || :u)::uuid,
         (ARRAY['Neon', 'Ancient', 'Silent', 'Golden', 'Cosmic', 'Frozen', 'Hidden', 'Velvet', 'Lunar', 'Wild', 'Misty', 'Sacred'])[:a]
@@ -21,16 +19,12 @@ VALUES (md5('u' || :u)::uuid,
 RETURNING id AS draft_id \gset
 END;
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/publish_creation', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/publish_creation');
 SELECT to_jsonb(c) FROM public.publish_creation(p_creation_id => :draft_id::uuid) c;
 END;
 \if :r <= 30
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/archive_creation', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/archive_creation');
 SELECT to_jsonb(c) FROM public.archive_creation(p_creation_id => :draft_id::uuid) c;
 END;
 \endif

@@ -8,15 +8,10 @@
 \set ipb random(1, 250)
 \if :r <= 70
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'anon', true),
-       set_config('request.jwt.claims', '{"role":"anon","iss":"supabase-demo"}', true),
-       set_config('request.headers', json_build_object('x-forwarded-for', '10.0.' || :ipa || '.' || :ipb)::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/increment_creation_views', true);
+SELECT bench.request_as_anon('10.0.' || :ipa || '.' || :ipb, 'POST', '/rpc/increment_creation_views');
 \else
 BEGIN;
-SELECT set_config('search_path', '"public", "public"', true), set_config('role', 'authenticated', true),
-       set_config('request.jwt.claims', json_build_object('sub', md5('u' || :u)::uuid, 'role', 'authenticated', 'aud', 'authenticated')::text, true),
-       set_config('request.method', 'POST', true), set_config('request.path', '/rpc/increment_creation_views', true);
+SELECT bench.request_as_user(md5('u' || :u)::uuid, 'POST', '/rpc/increment_creation_views');
 \endif
 SELECT public.increment_creation_views(p_creation_id => md5('c' || :c)::uuid);
 END;
