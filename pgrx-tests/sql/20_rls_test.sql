@@ -15,13 +15,7 @@ SELECT plan(260);
 -- ---------------------------------------------------------------------------
 -- act_as(role, sub): PostgREST's SET LOCAL ROLE plus its claims GUC.  anon
 -- and service_role get claims without a sub, as PostgREST sends them.
-CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
-    SELECT set_config('role', r, true),
-           set_config('request.jwt.claims',
-                      CASE WHEN sub IS NULL THEN json_build_object('role', r)
-                           ELSE json_build_object('sub', sub, 'role', r, 'aud', 'authenticated') END::text,
-                      true);
-$$;
+\ir fixtures/act_as.sql
 
 -- rows(sql): how many rows a statement returned or touched (pass DML with
 -- RETURNING 1), or 'ERROR <sqlstate>: <message>' when it failed, so a wrong

@@ -7,13 +7,7 @@
 BEGIN;
 SELECT plan(58);
 
-CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
-    SELECT set_config('role', r, true),
-           set_config('request.jwt.claims',
-                      CASE WHEN sub IS NULL THEN json_build_object('role', r)
-                           ELSE json_build_object('sub', sub, 'role', r, 'aud', 'authenticated') END::text,
-                      true);
-$$;
+\ir fixtures/act_as.sql
 
 -- rows(sql): rows returned or touched (DML with RETURNING 1), or the error.
 CREATE FUNCTION pg_temp.rows(q text) RETURNS text LANGUAGE plpgsql AS $$

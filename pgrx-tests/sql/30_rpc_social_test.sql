@@ -3,10 +3,7 @@
 BEGIN;
 SELECT plan(63);
 
-CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
-    SELECT set_config('role', r, true),
-           set_config('request.jwt.claims', json_build_object('sub', sub, 'role', r)::text, true);
-$$;
+\ir fixtures/act_as.sql
 
 -- alice (a1) owns a published creation and a draft; bob (b2) and carol (c3) are users.
 INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES

@@ -3,10 +3,7 @@
 BEGIN;
 SELECT plan(63);
 
-CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
-    SELECT set_config('role', r, true),
-           set_config('request.jwt.claims', json_build_object('sub', sub, 'role', r)::text, true);
-$$;
+\ir fixtures/act_as.sql
 
 INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES
     ('aaaaaaaa-0000-4000-8000-0000000000a1', 'alice@t.io', '{"username":"alice"}'),

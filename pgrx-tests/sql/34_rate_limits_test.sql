@@ -5,12 +5,8 @@
 BEGIN;
 SELECT plan(51);
 
-CREATE FUNCTION pg_temp.act_as(r text, sub uuid DEFAULT NULL, forwarded_for text DEFAULT NULL)
-RETURNS void LANGUAGE sql AS $$
-    SELECT set_config('role', r, true),
-           set_config('request.jwt.claims', json_build_object('sub', sub, 'role', r)::text, true),
-           set_config('request.headers', coalesce(json_build_object('x-forwarded-for', forwarded_for)::text, '{}'), true);
-$$;
+\ir fixtures/act_as.sql
+
 -- Close every open window, as if the limits' periods had passed.
 CREATE FUNCTION pg_temp.time_passes() RETURNS void LANGUAGE sql AS $$
     UPDATE arcanea.rate_limit_usage SET window_start = window_start - interval '1 day';
