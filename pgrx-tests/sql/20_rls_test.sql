@@ -17,20 +17,7 @@ SELECT plan(260);
 -- and service_role get claims without a sub, as PostgREST sends them.
 \ir fixtures/act_as.sql
 
--- rows(sql): how many rows a statement returned or touched (pass DML with
--- RETURNING 1), or 'ERROR <sqlstate>: <message>' when it failed, so a wrong
--- outcome is a failed assertion with the reason, never an aborted file.
--- Runs with the caller's role (not SECURITY DEFINER).
-CREATE FUNCTION pg_temp.rows(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    n bigint;
-BEGIN
-    EXECUTE 'WITH t AS (' || q || ') SELECT count(*) FROM t' INTO n;
-    RETURN n::text;
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\ir fixtures/rows.sql
 
 -- ---------------------------------------------------------------------------
 -- Fixtures (as the superuser)

@@ -9,17 +9,7 @@ SELECT plan(58);
 
 \ir fixtures/act_as.sql
 
--- rows(sql): rows returned or touched (DML with RETURNING 1), or the error.
-CREATE FUNCTION pg_temp.rows(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    n bigint;
-BEGIN
-    EXECUTE 'WITH t AS (' || q || ') SELECT count(*) FROM t' INTO n;
-    RETURN n::text;
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\ir fixtures/rows.sql
 
 -- denied(sql): the SQLSTATE a statement fails with; a statement that
 -- succeeds is undone (so one wrong outcome does not spill into the next
