@@ -1,18 +1,10 @@
 //! The one error type of the API, and the SQLSTATE each failure carries.
 //!
 //! PostgREST turns SQLSTATEs into HTTP statuses, so every variant maps to a
-//! code chosen for the status the caller should see:
-//!
-//! | variant            | SQLSTATE | HTTP through PostgREST          |
-//! |--------------------|----------|---------------------------------|
-//! | `NotAuthenticated` | 42501    | 401 (anon role)                 |
-//! | `Forbidden`        | 42501    | 403 (any other role)            |
-//! | `NotFound`         | PT404    | 404                             |
-//! | `InvalidArgument`  | 22023    | 400                             |
-//! | `MissingArgument`  | 22004    | 400                             |
-//! | `Conflict`         | 23505    | 409                             |
-//! | `RateLimited`      | PT429    | 429                             |
-//! | `Internal`         | XX000    | 500 (a bug: never for bad input)|
+//! code chosen for the status the caller should see ([`ApiError::sqlstate`]).
+//! Which code and status each variant gives is documented in one place, the
+//! errors table of docs/api.md ("Errors and status codes"); the test module
+//! `documented` below checks that table against this enum.
 //!
 //! pgrx raises only codes from its closed `PgSqlErrorCode` list, and PT404 /
 //! PT429 are not on it.  For those we raise a stand-in code from the list and
@@ -250,5 +242,148 @@ mod unit {
             "missing required argument p_creation_id"
         );
         assert_eq!(ApiError::not_found("creation").sqlstate(), "PT404");
+    }
+}
+
+/// docs/api.md holds the project's one table of SQLSTATEs and HTTP statuses.
+/// Each row's "raised by" cell names the `ApiError` variants that carry its
+/// code (as `ApiError::Name` in backticks), or starts with "PostgreSQL" or
+/// "PostgREST" for a code the database or PostgREST raises itself.
+#[cfg(test)]
+mod documented {
+    use super::ApiError;
+
+    const API_DOC: &str = include_str!("../docs/api.md");
+
+    /// One value of every variant.  The match in `name` is exhaustive, so a
+    /// new variant does not compile until it is named there, and then here.
+    fn every_variant() -> Vec<ApiError> {
+        vec![
+            ApiError::NotAuthenticated,
+            ApiError::Forbidden(String::new()),
+            ApiError::not_found("creation"),
+            ApiError::invalid("p_limit", "out of range"),
+            ApiError::MissingArgument("p_creation_id"),
+            ApiError::Conflict(String::new()),
+            ApiError::RateLimited {
+                action: "like".into(),
+                limit: 60,
+                window_seconds: 60,
+                retry_after_seconds: 1,
+            },
+            ApiError::Internal(String::new()),
+        ]
+    }
+
+    fn name(e: &ApiError) -> &'static str {
+        match e {
+            ApiError::NotAuthenticated => "ApiError::NotAuthenticated",
+            ApiError::Forbidden(_) => "ApiError::Forbidden",
+            ApiError::NotFound { .. } => "ApiError::NotFound",
+            ApiError::InvalidArgument { .. } => "ApiError::InvalidArgument",
+            ApiError::MissingArgument(_) => "ApiError::MissingArgument",
+            ApiError::Conflict(_) => "ApiError::Conflict",
+            ApiError::RateLimited { .. } => "ApiError::RateLimited",
+            ApiError::Internal(_) => "ApiError::Internal",
+        }
+    }
+
+    /// A row of the errors table: the codes of its first cell, and its
+    /// "raised by" cell.
+    struct Row {
+        codes: Vec<String>,
+        raised_by: String,
+    }
+
+    /// The `backticked` spans of a cell, without the backticks.
+    fn backticked(cell: &str) -> Vec<String> {
+        cell.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    }
+
+    fn cells(line: &str) -> Vec<String> {
+        line.trim().trim_matches('|').split('|').map(|c| c.trim().to_string()).collect()
+    }
+
+    /// The table whose header row starts with `| SQLSTATE`, up to its last row.
+    fn error_table() -> Vec<Row> {
+        let mut lines = API_DOC.lines().skip_while(|l| !l.starts_with("| SQLSTATE"));
+        let header =
+            cells(lines.next().expect("docs/api.md has no table whose header starts with `| SQLSTATE`"));
+        let raised_by = header
+            .iter()
+            .position(|h| h == "raised by")
+            .expect("the errors table of docs/api.md has no `raised by` column");
+        lines
+            .take_while(|l| l.starts_with('|'))
+            .filter(|l| !l.starts_with("| ---"))
+            .map(|l| {
+                let row = cells(l);
+                Row {
+                    codes: backticked(row.first().map(String::as_str).unwrap_or("")),
+                    raised_by: row.get(raised_by).cloned().unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// The `ApiError::...` names in a row's "raised by" cell.
+    fn variants_named(row: &Row) -> Vec<String> {
+        backticked(&row.raised_by).into_iter().filter(|t| t.starts_with("ApiError::")).collect()
+    }
+
+    #[test]
+    fn the_errors_table_of_docs_api_md_matches_the_enum() {
+        let rows = error_table();
+        assert!(
+            rows.len() >= every_variant().len(),
+            "the errors table of docs/api.md has only {} rows",
+            rows.len()
+        );
+
+        // One row per SQLSTATE: it is the only table of the project.
+        let mut seen: Vec<&str> = Vec::new();
+        for code in rows.iter().flat_map(|r| r.codes.iter()) {
+            assert!(!seen.contains(&code.as_str()), "SQLSTATE {code} has two rows in docs/api.md");
+            seen.push(code.as_str());
+        }
+
+        // Every variant is named in exactly one row, and that row's code is
+        // the one the variant raises.
+        for e in every_variant() {
+            let documented: Vec<&Row> =
+                rows.iter().filter(|r| variants_named(r).iter().any(|v| v == name(&e))).collect();
+            assert_eq!(
+                documented.len(),
+                1,
+                "{} must be named in exactly one row of the errors table of docs/api.md",
+                name(&e)
+            );
+            assert_eq!(
+                documented[0].codes,
+                [e.sqlstate()],
+                "docs/api.md gives {} other SQLSTATEs than ApiError::sqlstate()",
+                name(&e)
+            );
+        }
+
+        // No row names something else, and a row that names no variant is
+        // marked as PostgreSQL's or PostgREST's own code.
+        let known: Vec<&str> = every_variant().iter().map(name).collect();
+        for row in &rows {
+            let variants = variants_named(row);
+            for v in &variants {
+                assert!(
+                    known.contains(&v.as_str()),
+                    "docs/api.md names {v}, which is not a variant of ApiError"
+                );
+            }
+            if variants.is_empty() {
+                assert!(
+                    row.raised_by.starts_with("PostgreSQL") || row.raised_by.starts_with("PostgREST"),
+                    "the row of {:?} in docs/api.md names no ApiError variant and is not marked as raised by PostgreSQL or PostgREST",
+                    row.codes
+                );
+            }
+        }
     }
 }
