@@ -177,8 +177,11 @@ if ((REPORT_ONLY == 0)); then
 section "build"
 PKGLIB=$("$ARCANEA_PG_CONFIG" --pkglibdir)
 SHAREDIR=$("$ARCANEA_PG_CONFIG" --sharedir)
-INSTALLED_SQL=$(ls "$SHAREDIR"/extension/arcanea--*.sql 2>/dev/null | head -1)
-[[ -n "$INSTALLED_SQL" && -f "$PKGLIB/arcanea.so" ]] \
+# The install script of the version the package installs by default (the
+# folder also holds older versions' scripts and the upgrade scripts).
+DEFAULT_VERSION=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$SHAREDIR/extension/arcanea.control" 2>/dev/null || true)
+INSTALLED_SQL=$SHAREDIR/extension/arcanea--$DEFAULT_VERSION.sql
+[[ -n "$DEFAULT_VERSION" && -f "$INSTALLED_SQL" && -f "$PKGLIB/arcanea.so" ]] \
     || die "arcanea is not installed in PostgreSQL 15: run scripts/stack.sh up (or cargo pgrx install) first"
 # The SQL's statements, comments and blank lines dropped, sorted: pgrx may
 # order independent objects differently from one build to the next.

@@ -5,12 +5,14 @@
 # `set -euo pipefail` and defines functions and ARCANEA_* variables only.
 # Every function that can fail prints why and returns non-zero (die exits).
 #
-# Public interface (see README.md, "Developer scripts"):
+# Public interface (see docs/development.md, "Developer scripts reference"):
 #   log / warn / die / section          logging to stderr
 #   pg_bin [TOOL]                       /usr/lib/postgresql/15/bin[/TOOL]
 #   as_pg CMD...                        run CMD as the PostgreSQL OS user
 #   ensure_setup                        idempotent installs (apt, cargo-pgrx, pgrx init, npm ci)
-#   pgrx_install [--release]            cargo pgrx install into the system PostgreSQL 15
+#   pgrx_install [--release]            build (cargo pgrx package) and install into the system PostgreSQL 15
+#   release_versions / release_commit V the released versions, and the commit of one
+#   release_package VERSION             a released version's build (lib/, extension/), cached per machine
 #   stack_dir                           folder holding data dirs and logs (.stack/ or a /var/tmp fallback)
 #   cluster_start DIR PORT [--fast]     initdb (if needed) + start a cluster; no-op when running
 #   cluster_stop DIR                    pg_ctl stop -m fast; no-op when stopped
@@ -195,13 +197,12 @@ ensure_setup() {
     ensure_node_modules
 }
 
-# cargo pgrx install [--release] into the system PostgreSQL 15 (as root it
-# writes straight into the Debian lib and extension dirs; otherwise via sudo).
-# cargo pgrx copies arcanea.so over the installed file in place (cp), which
-# corrupts it under running backends that have it mapped (the dev stack, a
-# test cluster): they crash.  `cargo pgrx test` does this itself; moving the
-# installed file to a fresh inode first lets the backends already running
-# keep the old one.
+# relink_installed_so: run before `cargo pgrx test`, which installs its own
+# build as `cargo pgrx install` does: it copies arcanea.so over the installed
+# file in place (cp), which corrupts it under running backends that have it
+# mapped (the dev stack, a test cluster): they crash.  Moving the installed
+# file to a fresh inode first lets the backends already running keep the
+# old one.  (pgrx_install, below, never writes in place.)
 relink_installed_so() {
     local so
     so="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"
@@ -233,9 +234,75 @@ pgrx_install() {
     sharedir="$("$ARCANEA_PG_CONFIG" --sharedir)/extension"
     so="$libdir/arcanea.so"
     "${sudo[@]}" install -m 0644 "$stage$sharedir"/arcanea.control "$stage$sharedir"/arcanea--*.sql "$sharedir/"
+    # The install scripts of the released versions ship too: a dump of an
+    # old database restores at its own version, then updates.
+    "${sudo[@]}" install -m 0644 "$ARCANEA_ROOT"/sql/released/arcanea--*.sql "$sharedir/"
     "${sudo[@]}" install -m 0755 "$stage$libdir/arcanea.so" "$so.new"
     "${sudo[@]}" mv -f "$so.new" "$so"
     log "installed arcanea into $libdir and $sharedir"
+}
+
+# ---------------------------------------------------------------------------
+# Released versions (sql/released/releases.txt: "VERSION COMMIT" per line)
+# ---------------------------------------------------------------------------
+# release_versions: the released versions, oldest first.
+release_versions() {
+    awk '!/^#/ && NF >= 2 { print $1 }' "$ARCANEA_ROOT/sql/released/releases.txt"
+}
+
+# release_commit VERSION: the commit that is VERSION.
+release_commit() {
+    local commit
+    commit=$(awk -v v="$1" '!/^#/ && $1 == v { print $2 }' "$ARCANEA_ROOT/sql/released/releases.txt")
+    [[ -n "$commit" ]] || die "version $1 is not in sql/released/releases.txt"
+    echo "$commit"
+}
+
+# The per-machine cache of release builds (kept across clones and runs).
+release_cache_dir() {
+    if [[ -n "${ARCANEA_CACHE_DIR:-}" ]]; then
+        echo "$ARCANEA_CACHE_DIR"
+    elif [[ $EUID -eq 0 ]]; then
+        echo /var/cache/arcanea
+    else
+        echo "${XDG_CACHE_HOME:-$HOME/.cache}/arcanea"
+    fi
+}
+
+# release_package VERSION: prints a folder holding VERSION as its commit
+# built it: lib/arcanea.so and extension/ (its control file and SQL).  The
+# first call on a machine builds it from the commit (a debug build, as
+# pgrx_install makes; it shares target/ so that only the crate itself
+# compiles, a minute or two) and caches it under release_cache_dir, keyed by
+# the commit; later calls return at once.
+release_package() {
+    local version=$1 commit dir tmp libdir sharedir
+    commit=$(release_commit "$version")
+    dir="$(release_cache_dir)/arcanea-$version-$commit"
+    if [[ -f "$dir/.complete" ]]; then
+        echo "$dir"
+        return 0
+    fi
+    git -C "$ARCANEA_ROOT" cat-file -e "$commit^{commit}" 2>/dev/null \
+        || die "commit $commit (release $version) is not in this clone; a shallow clone? run: git fetch --unshallow"
+    log "building arcanea $version from commit ${commit:0:12} (once per machine; cached in $dir)"
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/src"
+    git -C "$ARCANEA_ROOT" archive --format=tar "$commit" | tar -x -C "$tmp/src"
+    (cd "$tmp/src" && CARGO_TARGET_DIR="$ARCANEA_ROOT/target" \
+        cargo pgrx package --debug --pg-config "$ARCANEA_PG_CONFIG" --out-dir "$tmp/stage") >&2 \
+        || { rm -rf "$tmp"; die "building release $version from $commit failed"; }
+    libdir="$("$ARCANEA_PG_CONFIG" --pkglibdir)"
+    sharedir="$("$ARCANEA_PG_CONFIG" --sharedir)/extension"
+    rm -rf "$dir.partial"
+    mkdir -p "$dir.partial/lib" "$dir.partial/extension"
+    cp "$tmp/stage$libdir/arcanea.so" "$dir.partial/lib/"
+    cp "$tmp/stage$sharedir"/arcanea* "$dir.partial/extension/"
+    echo "$version $commit" >"$dir.partial/.complete"
+    chmod -R a+rX "$dir.partial"
+    rm -rf "$dir" "$tmp"
+    mv "$dir.partial" "$dir"
+    echo "$dir"
 }
 
 # ---------------------------------------------------------------------------
@@ -309,7 +376,10 @@ cluster_start() {
     if port_in_use "$port"; then
         die "port $port is already taken by another process; stop it or choose another port"
     fi
-    install -d -m 0755 "$(dirname "$data")"
+    # Only when missing: `install -d -m` would also chmod an existing parent
+    # (a data dir right under /tmp made /tmp 0755, and no one could then
+    # put a socket there).
+    [[ -d "$(dirname "$data")" ]] || install -d -m 0755 "$(dirname "$data")"
     if [[ ! -f "$data/PG_VERSION" ]]; then
         local initdb_args=(-D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8)
         if [[ "$fast" == --fast ]]; then

@@ -5,11 +5,22 @@
 # the others; the exit status is non-zero if any suite failed):
 #   setup       scripts/setup.sh's installs (apt, cargo-pgrx 0.18.0, pgrx init, npm ci)
 #   clippy      cargo clippy --features "pg15 pg_test" --no-default-features -- -D warnings
-#   pg_test     cargo pgrx test pg15 (the #[pg_test] functions in src/)
-#   install     cargo pgrx install (plain build, after pg_test's test build)
+#   pg_test     cargo pgrx test pg15 (the #[pg_test] functions and the plain
+#               #[test]s in src/), after moving the installed arcanea.so to a
+#               fresh inode (cargo pgrx test overwrites it in place)
+#   install     pgrx_install (scripts/lib.sh): cargo pgrx package, a debug build,
+#               into a staging folder, then the SQL and control files copied and
+#               arcanea.so renamed into the system PostgreSQL 15 (the plain
+#               build, after pg_test's test build)
+#   releases    release_package for every released version (sql/released/
+#               releases.txt): built from its commit once per machine, cached
+#               (the upgrade tests install it)
 #   pgtap       pg_prove $TESTS/sql/*.sql in database arcanea_test
 #               (CREATE EXTENSION pgtap; CREATE EXTENSION arcanea) on a fresh
 #               test cluster, 127.0.0.1:54332
+#   pgtap-upgraded  the same files in database arcanea_test_upgraded, where
+#               the extension was created at the last release and then
+#               updated with ALTER EXTENSION arcanea UPDATE
 #   isolated    each $TESTS/isolated/*.sql alone, with pg_prove, in its own
 #               fresh database holding only pgtap
 #   shell       prove $TESTS/shell/*.sh (TAP-printing bash scripts; env
@@ -81,17 +92,41 @@ pg_prove_args() {
     echo -h 127.0.0.1 -p "$TEST_PORT" -U postgres
 }
 
-suite_pgtap() {
+suite_releases() {
+    local v
+    for v in $(release_versions); do
+        log "release $v: $(release_package "$v")"
+    done
+}
+
+# pgtap_in DB CREATE_SQL...: a fresh DB where CREATE_SQL installs the
+# extension, then every pgTAP file in it.
+pgtap_in() {
+    local db=$1
+    shift
     shopt -s nullglob
     local files=($TESTS/sql/*.sql)
-    cluster_psql "$TEST_PORT" postgres -c "DROP DATABASE IF EXISTS $TEST_DB WITH (FORCE)" -c "CREATE DATABASE $TEST_DB"
-    cluster_psql "$TEST_PORT" "$TEST_DB" -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION arcanea'
+    cluster_psql "$TEST_PORT" postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+    cluster_psql "$TEST_PORT" "$db" -c 'CREATE EXTENSION pgtap' "$@"
     if [[ ${#files[@]} -eq 0 ]]; then
-        echo "no pgTAP files in $TESTS/sql/ (CREATE EXTENSION arcanea in $TEST_DB worked)"
+        echo "no pgTAP files in $TESTS/sql/ (installing arcanea in $db worked)"
         return $NO_TESTS
     fi
     # shellcheck disable=SC2046
-    pg_prove $(pg_prove_args) -d "$TEST_DB" --failures "${files[@]}"
+    pg_prove $(pg_prove_args) -d "$db" --failures "${files[@]}"
+}
+
+suite_pgtap() {
+    pgtap_in "$TEST_DB" -c 'CREATE EXTENSION arcanea'
+}
+
+# The same assertions on a database that ran the last release first: the
+# upgrade script must leave what a fresh install leaves (upgrade.sh compares
+# the catalogs; this runs the behaviour).
+suite_pgtap_upgraded() {
+    local last
+    last=$(release_versions | tail -n 1)
+    pgtap_in "${TEST_DB}_upgraded" -c "CREATE EXTENSION arcanea VERSION '$last'" -c 'ALTER EXTENSION arcanea UPDATE'
 }
 
 suite_isolated() {
@@ -218,15 +253,17 @@ if want pg_test; then run_suite pg_test suite_pg_test; fi
 LAST_RC=0
 if want install; then run_suite install suite_install; fi
 if [[ $LAST_RC -eq 0 ]]; then
-    if want pgtap || want isolated || want shell; then
+    if want releases; then run_suite releases suite_releases; fi
+    if want pgtap || want pgtap-upgraded || want isolated || want shell; then
         TEST_PGDATA=$(stack_dir)/test-pgdata
         run_suite test-cluster suite_test_cluster
         if [[ $LAST_RC -eq 0 ]]; then
             if want pgtap; then run_suite pgtap suite_pgtap; fi
+            if want pgtap-upgraded; then run_suite pgtap-upgraded suite_pgtap_upgraded; fi
             if want isolated; then run_suite isolated suite_isolated; fi
             if want shell; then run_suite shell suite_shell; fi
         else
-            for s in pgtap isolated shell; do
+            for s in pgtap pgtap-upgraded isolated shell; do
                 if want "$s"; then skip_suite "$s" "no test cluster"; fi
             done
         fi
@@ -234,7 +271,7 @@ if [[ $LAST_RC -eq 0 ]]; then
     if want e2e; then run_suite e2e suite_e2e; fi
     if want bench-smoke; then run_suite bench-smoke suite_bench_smoke; fi
 else
-    for s in pgtap isolated shell e2e bench-smoke; do
+    for s in releases pgtap pgtap-upgraded isolated shell e2e bench-smoke; do
         if want "$s"; then skip_suite "$s" "install failed"; fi
     done
 fi

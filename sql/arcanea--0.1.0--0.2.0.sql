@@ -1,0 +1,22 @@
+-- ============================================================================
+-- arcanea 0.1.0 -> 0.2.0                     (ALTER EXTENSION arcanea UPDATE)
+-- ============================================================================
+-- Every schema change of 0.2.0, for databases that run 0.1.0.  A fresh
+-- CREATE EXTENSION runs the install script that pgrx generates from sql/
+-- and src/; this file must bring a 0.1.0 database to exactly the same
+-- catalog (pgrx-tests/shell/upgrade.sh compares the two and prints any
+-- difference), and keep every row.
+--
+-- Rules (docs/operations.md#releasing-and-upgrading):
+--   * Change the base files (sql/NN_*.sql, src/) and this script together.
+--   * Runs in one transaction, as the extension's owner, with search_path
+--     set to the extension's schema: qualify every name anyway.
+--   * New columns go last in their table, as ALTER TABLE ADD COLUMN puts
+--     them; the base CREATE TABLE lists them last too.
+--   * A function written in Rust keeps its SQL signature and its symbol for
+--     as long as a supported version's SQL references it: between the
+--     package install and this script, the old catalog calls the new
+--     arcanea.so.
+--   * Say in a comment which statements take an ACCESS EXCLUSIVE lock on a
+--     table that holds user data, and keep them short (no table rewrites).
+-- ============================================================================

@@ -1,0 +1,13 @@
+-- ============================================================================
+-- arcanea 0.2.0 -> 0.1.0                (ALTER EXTENSION arcanea UPDATE TO '0.1.0')
+-- ============================================================================
+-- The way back: takes a 0.2.0 database to exactly 0.1.0's catalog
+-- (pgrx-tests/shell/upgrade.sh compares it with a fresh 0.1.0 install) and
+-- keeps every row that 0.1.0's schema can hold.  What a downgrade loses is
+-- listed in docs/operations.md#downgrading; each loss is commented where it
+-- happens below.
+--
+-- The 0.2.0 arcanea.so serves every function of 0.1.0's SQL, so the
+-- downgrade needs no package change; installing the 0.1.0 package
+-- afterwards is optional.
+-- ============================================================================
