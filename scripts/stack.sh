@@ -63,8 +63,17 @@ ensure_extension() {
         return
     fi
     if [[ "$have" != "$want" ]]; then
-        warn "database $DB has arcanea $have but $want is installed."
-        warn "  ALTER EXTENSION arcanea UPDATE works only with an upgrade script; otherwise run: scripts/stack.sh reset"
+        # An older version: update in place, as an operator would.
+        if [[ -n "$(sql_value "select 1 from pg_extension_update_paths('arcanea')
+                               where source = '$have' and target = '$want' and path is not null")" ]]; then
+            log "ALTER EXTENSION arcanea UPDATE ($have -> $want) in database $DB; its data is kept"
+            cluster_psql "$PG_PORT" "$DB" -c 'ALTER EXTENSION arcanea UPDATE' \
+                || die "ALTER EXTENSION arcanea UPDATE failed (error above); the database is unchanged"
+            installed_fingerprint >"$FINGERPRINT"
+        else
+            warn "database $DB has arcanea $have but $want is installed, and no upgrade script leads"
+            warn "  from one to the other: run scripts/stack.sh reset (all data in $DB is lost)."
+        fi
     elif [[ ! -f "$FINGERPRINT" || "$(cat "$FINGERPRINT")" != "$(installed_fingerprint)" ]]; then
         warn "arcanea $have is kept, but the installed build changed since its objects were created:"
         warn "  functions, tables or policies may differ from the code. Run scripts/stack.sh reset"
