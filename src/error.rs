@@ -197,32 +197,98 @@ fn override_sqlstate_code_of_next_error(wanted: c_int, stand_in: PgSqlErrorCode)
     }
 }
 
+/// Whether `code` is one of PostgREST's `PTxyz` codes (class "PT"), which
+/// pgrx's closed `PgSqlErrorCode` list cannot carry.
+const fn is_postgrest_code(code: c_int) -> bool {
+    (code & 0x3F) as u8 + b'0' == b'P' && ((code >> 6) & 0x3F) as u8 + b'0' == b'T'
+}
+
+/// Linked under `f` by [`keep_nested_sqlstates`]: records the PT code of an
+/// error raised by SQL that `f` runs (a PL/pgSQL trigger's `RAISE ... USING
+/// ERRCODE = 'PT404'`), which no rewrite of ours ever saw.
+static mut NESTED_CODE_RECORDER: pg_sys::ErrorContextCallback = pg_sys::ErrorContextCallback {
+    previous: std::ptr::null_mut(),
+    callback: None,
+    arg: std::ptr::null_mut(),
+};
+/// How many [`keep_nested_sqlstates`] calls are running (the recorder is
+/// linked once, by the outermost).
+static mut NESTED_DEPTH: u32 = 0;
+
+unsafe extern "C-unwind" fn record_postgrest_code(_arg: *mut c_void) {
+    unsafe {
+        let code = geterrcode();
+        if is_postgrest_code(code) {
+            LAST_REWRITTEN = code;
+        }
+    }
+}
+
 /// Run `f`, which calls into SPI, so that a PT code raised by something it
-/// runs (a trigger spending a rate limit inside an RPC's INSERT) reaches
-/// the client intact.
+/// runs (a trigger spending a rate limit inside an RPC's INSERT, a PL/pgSQL
+/// trigger refusing a retired Luminor) reaches the client intact.
 ///
 /// pgrx catches an error raised under SPI and turns its SQLSTATE into its
 /// closed `PgSqlErrorCode` list, where PT404 / PT429 become XX000, before
-/// raising it again on the way out.  The rewrite callback recorded the real
-/// code when the inner error was built; here we arm it again for the
-/// re-raise.
+/// raising it again on the way out.  The rewrite callback (for our own
+/// errors) or the recorder linked here (for SQL's) noted the real code when
+/// the inner error was built; here we arm the rewrite again for the re-raise.
 pub fn keep_nested_sqlstates<R>(f: impl FnOnce() -> R) -> R {
-    // SAFETY: backends are single-threaded.
-    unsafe { LAST_REWRITTEN = 0 };
-    PgTryBuilder::new(std::panic::AssertUnwindSafe(f))
+    // SAFETY: backends are single-threaded; the static node lives forever
+    // and is linked at most once (NESTED_DEPTH), on top of the stack as it
+    // is now, and unlinked below on success.  On error, pgrx's guard
+    // restores error_context_stack before the catch handler runs, and the
+    // catch handler restores it to what it was before the link.
+    let outer = unsafe { pg_sys::error_context_stack };
+    unsafe {
+        LAST_REWRITTEN = 0;
+        if NESTED_DEPTH == 0 {
+            let node = &raw mut NESTED_CODE_RECORDER;
+            (*node).previous = outer;
+            (*node).callback = Some(record_postgrest_code);
+            pg_sys::error_context_stack = node;
+        }
+        NESTED_DEPTH += 1;
+    }
+    let result = PgTryBuilder::new(std::panic::AssertUnwindSafe(f))
         .catch_when(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, |caught| {
+            unsafe {
+                NESTED_DEPTH -= 1;
+                pg_sys::error_context_stack = outer;
+            }
             let wanted = unsafe { std::ptr::replace(&raw mut LAST_REWRITTEN, 0) };
             if wanted != 0 {
                 override_sqlstate_code_of_next_error(wanted, PgSqlErrorCode::ERRCODE_INTERNAL_ERROR);
             }
             caught.rethrow()
         })
-        .execute()
+        .catch_others(|caught| {
+            unsafe {
+                NESTED_DEPTH -= 1;
+                pg_sys::error_context_stack = outer;
+            }
+            caught.rethrow()
+        })
+        .execute();
+    unsafe {
+        NESTED_DEPTH -= 1;
+        pg_sys::error_context_stack = outer;
+    }
+    result
 }
 
 #[cfg(test)]
 mod unit {
     use super::*;
+
+    #[test]
+    fn postgrest_codes_are_told_apart() {
+        assert!(is_postgrest_code(sqlstate_to_int("PT404")));
+        assert!(is_postgrest_code(sqlstate_to_int("PT429")));
+        assert!(!is_postgrest_code(sqlstate_to_int("P0001")));
+        assert!(!is_postgrest_code(sqlstate_to_int("XX000")));
+        assert!(!is_postgrest_code(sqlstate_to_int("42501")));
+    }
 
     #[test]
     fn sqlstates_encode_like_postgres() {
