@@ -21,11 +21,14 @@
 #   pgtap-upgraded  the same files in database arcanea_test_upgraded, where
 #               the extension was created at the last release and then
 #               updated with ALTER EXTENSION arcanea UPDATE
+#   pgtap-supabase, pgtap-supabase-upgraded  both again in databases set up
+#               as Supabase sets up its own (pgrx-tests/fixtures/supabase.sql)
 #   isolated    each $TESTS/isolated/*.sql alone, with pg_prove, in its own
 #               fresh database holding only pgtap
 #   shell       prove $TESTS/shell/*.sh (TAP-printing bash scripts; env
 #               PGHOST/PGPORT/PGUSER point at the test cluster, ARCANEA_ROOT at the repo)
-#   e2e         node --test pgrx-tests/e2e/ (own cluster + PostgREST per test file)
+#   e2e         node --test pgrx-tests/e2e/ (own cluster + PostgREST per test file),
+#               then hostile.test.mjs again with ARCANEA_E2E_WORLD=supabase
 #   bench-smoke scripts/bench.sh --scale 0.002 --quick (runs, numbers not asserted)
 #
 # Empty suite folders are reported as "no tests". The test cluster is stopped
@@ -129,6 +132,18 @@ suite_pgtap_upgraded() {
     pgtap_in "${TEST_DB}_upgraded" -c "CREATE EXTENSION arcanea VERSION '$last'" -c 'ALTER EXTENSION arcanea UPDATE'
 }
 
+# And both again in a database set up as Supabase sets up its own, with
+# the default privileges that hand every new object to the API roles.
+suite_pgtap_supabase() {
+    pgtap_in "${TEST_DB}_supabase" -f "$ARCANEA_ROOT/pgrx-tests/fixtures/supabase.sql" -c 'CREATE EXTENSION arcanea'
+}
+suite_pgtap_supabase_upgraded() {
+    local last
+    last=$(release_versions | tail -n 1)
+    pgtap_in "${TEST_DB}_supabase_upgraded" -f "$ARCANEA_ROOT/pgrx-tests/fixtures/supabase.sql" \
+        -c "CREATE EXTENSION arcanea VERSION '$last'" -c 'ALTER EXTENSION arcanea UPDATE'
+}
+
 suite_isolated() {
     shopt -s nullglob
     local files=($TESTS/isolated/*.sql) f db rc=0
@@ -166,6 +181,11 @@ suite_e2e() {
         return $NO_TESTS
     fi
     node --test "$TESTS/e2e/"
+    # The hostile-input property test again, in a database set up as
+    # Supabase sets up its own (default privileges that hand every new
+    # object to the API roles): every call must still meet its rules.
+    echo "--- hostile.test.mjs in the Supabase world (ARCANEA_E2E_WORLD=supabase)"
+    ARCANEA_E2E_WORLD=supabase node --test "$TESTS/e2e/hostile.test.mjs"
 }
 
 suite_bench_smoke() {
@@ -254,16 +274,21 @@ LAST_RC=0
 if want install; then run_suite install suite_install; fi
 if [[ $LAST_RC -eq 0 ]]; then
     if want releases; then run_suite releases suite_releases; fi
-    if want pgtap || want pgtap-upgraded || want isolated || want shell; then
+    if want pgtap || want pgtap-upgraded || want pgtap-supabase || want pgtap-supabase-upgraded \
+        || want isolated || want shell; then
         TEST_PGDATA=$(stack_dir)/test-pgdata
         run_suite test-cluster suite_test_cluster
         if [[ $LAST_RC -eq 0 ]]; then
             if want pgtap; then run_suite pgtap suite_pgtap; fi
             if want pgtap-upgraded; then run_suite pgtap-upgraded suite_pgtap_upgraded; fi
+            if want pgtap-supabase; then run_suite pgtap-supabase suite_pgtap_supabase; fi
+            if want pgtap-supabase-upgraded; then
+                run_suite pgtap-supabase-upgraded suite_pgtap_supabase_upgraded
+            fi
             if want isolated; then run_suite isolated suite_isolated; fi
             if want shell; then run_suite shell suite_shell; fi
         else
-            for s in pgtap pgtap-upgraded isolated shell; do
+            for s in pgtap pgtap-upgraded pgtap-supabase pgtap-supabase-upgraded isolated shell; do
                 if want "$s"; then skip_suite "$s" "no test cluster"; fi
             done
         fi
@@ -271,7 +296,7 @@ if [[ $LAST_RC -eq 0 ]]; then
     if want e2e; then run_suite e2e suite_e2e; fi
     if want bench-smoke; then run_suite bench-smoke suite_bench_smoke; fi
 else
-    for s in releases pgtap pgtap-upgraded isolated shell e2e bench-smoke; do
+    for s in releases pgtap pgtap-upgraded pgtap-supabase pgtap-supabase-upgraded isolated shell e2e bench-smoke; do
         if want "$s"; then skip_suite "$s" "install failed"; fi
     done
 fi

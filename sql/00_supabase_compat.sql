@@ -23,11 +23,16 @@
 -- inherit, so PostgREST must SET ROLE to act as one of them.
 DO $compat_roles$
 BEGIN
+    -- Supabase's statement timeouts for the API roles go with them: no
+    -- request may hold a backend for long.  Roles that exist already are
+    -- the operator's, settings included.
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon') THEN
         CREATE ROLE anon NOLOGIN;
+        ALTER ROLE anon SET statement_timeout = '3s';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') THEN
         CREATE ROLE authenticated NOLOGIN;
+        ALTER ROLE authenticated SET statement_timeout = '8s';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
         CREATE ROLE service_role NOLOGIN BYPASSRLS;

@@ -3,10 +3,11 @@
 -- ============================================================================
 -- The ten tables of the spec, column for column, plus what the spec implies
 -- but does not say: CHECK constraints for every enumerated or bounded value,
--- counters that can never go negative, length limits that stop abuse, and
--- the foreign keys' ON DELETE behaviour (deleting an auth.users row removes
--- the profile and everything hanging off it; deleting a creation removes its
--- likes and comments).
+-- counters that can never go negative, and the foreign keys' ON DELETE
+-- behaviour (deleting an auth.users row removes the profile and everything
+-- hanging off it; deleting a creation removes its likes and comments).  The
+-- length and size limits that stop abuse are all in one place,
+-- 15_limits.sql.
 --
 -- Where the spec names an index on a column that is also the leading column
 -- of a more useful composite index (the keyset orderings used by the feed
@@ -33,12 +34,9 @@ CREATE TABLE public.profiles (
     id                      uuid PRIMARY KEY REFERENCES auth.users (id) ON DELETE CASCADE,
     username                text NOT NULL
         CONSTRAINT profiles_username_format CHECK (username ~ '^[a-z0-9_]{3,30}$'),
-    display_name            text
-        CONSTRAINT profiles_display_name_length CHECK (char_length(display_name) <= 100),
-    avatar_url              text
-        CONSTRAINT profiles_avatar_url_length CHECK (char_length(avatar_url) <= 2048),
-    bio                     text
-        CONSTRAINT profiles_bio_length CHECK (char_length(bio) <= 500),
+    display_name            text,
+    avatar_url              text,
+    bio                     text,
     arcanean_id             text NOT NULL
         DEFAULT 'ARC-' || lpad(nextval('arcanea.arcanean_id_seq')::text, 6, '0')
         CONSTRAINT profiles_arcanean_id_format CHECK (arcanean_id ~ '^ARC-[0-9]{6,}$'),
@@ -77,24 +75,19 @@ CREATE INDEX idx_profiles_created_at ON public.profiles (created_at DESC);
 -- ---------------------------------------------------------------------------
 CREATE TABLE public.luminors (
     id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name                text NOT NULL
-        CONSTRAINT luminors_name_length CHECK (char_length(name) BETWEEN 1 AND 100),
+    name                text NOT NULL,
     slug                text NOT NULL
         CONSTRAINT luminors_slug_format CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND char_length(slug) <= 60),
-    title               text
-        CONSTRAINT luminors_title_length CHECK (char_length(title) <= 200),
-    specialty           text
-        CONSTRAINT luminors_specialty_length CHECK (char_length(specialty) <= 200),
+    title               text,
+    specialty           text,
     color               text NOT NULL DEFAULT '#4444FF'
         CONSTRAINT luminors_color_hex CHECK (color ~ '^#[0-9A-Fa-f]{6}$'),
     avatar_url          text,
     icon                text,
     personality         jsonb NOT NULL DEFAULT '{}'
         CONSTRAINT luminors_personality_object CHECK (jsonb_typeof(personality) = 'object'),
-    system_prompt       text
-        CONSTRAINT luminors_system_prompt_length CHECK (char_length(system_prompt) <= 32000),
-    greeting_message    text
-        CONSTRAINT luminors_greeting_length CHECK (char_length(greeting_message) <= 4000),
+    system_prompt       text,
+    greeting_message    text,
     expertise           text[] NOT NULL DEFAULT '{}',
     ai_tools            text[] NOT NULL DEFAULT '{}',
     is_active           boolean NOT NULL DEFAULT true,
@@ -124,10 +117,8 @@ CREATE TABLE public.luminor_conversations (
     id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id         uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
     luminor_id      uuid NOT NULL REFERENCES public.luminors (id) ON DELETE CASCADE,
-    title           text
-        CONSTRAINT luminor_conversations_title_length CHECK (char_length(title) <= 200),
-    session_id      text
-        CONSTRAINT luminor_conversations_session_id_length CHECK (char_length(session_id) <= 200),
+    title           text,
+    session_id      text,
     context         jsonb NOT NULL DEFAULT '{}'
         CONSTRAINT luminor_conversations_context_object CHECK (jsonb_typeof(context) = 'object'),
     is_active       boolean NOT NULL DEFAULT true,
@@ -162,10 +153,8 @@ CREATE TABLE public.luminor_messages (
     user_id         uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
     role            text NOT NULL
         CONSTRAINT luminor_messages_role_check CHECK (role IN ('user', 'assistant', 'system')),
-    content         text NOT NULL
-        CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000 AND content ~ '\S'),
-    model           text
-        CONSTRAINT luminor_messages_model_length CHECK (char_length(model) <= 200),
+    content         text NOT NULL,
+    model           text,
     tokens          integer
         CONSTRAINT luminor_messages_tokens_nonnegative CHECK (tokens >= 0),
     cost            numeric(12, 6)
@@ -178,7 +167,12 @@ CREATE TABLE public.luminor_messages (
     created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     CONSTRAINT luminor_messages_conversation_owner
         FOREIGN KEY (conversation_id, user_id)
-        REFERENCES public.luminor_conversations (id, user_id) ON DELETE CASCADE
+        REFERENCES public.luminor_conversations (id, user_id) ON DELETE CASCADE,
+    -- Ratings say how good the Luminor's answers are: only its messages
+    -- take one (one value per message: changing it moves the Luminor's
+    -- average, see 20_counters.sql).
+    CONSTRAINT luminor_messages_rating_on_assistant
+        CHECK ((user_rating IS NULL AND was_helpful IS NULL) OR role = 'assistant')
 );
 -- Newest-first within a conversation is the only way messages are read.
 CREATE INDEX idx_messages_conversation_id ON public.luminor_messages (conversation_id, created_at DESC, id DESC);
@@ -220,26 +214,18 @@ CREATE INDEX idx_relationships_luminor_id          ON public.luminor_relationshi
 CREATE TABLE public.creations (
     id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id             uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
-    title               text NOT NULL
-        CONSTRAINT creations_title_length CHECK (char_length(title) BETWEEN 1 AND 200 AND title ~ '\S'),
-    description         text
-        CONSTRAINT creations_description_length CHECK (char_length(description) <= 5000),
+    title               text NOT NULL,
+    description         text,
     type                text NOT NULL
         CONSTRAINT creations_type_check CHECK (type IN ('image', 'music', 'video', 'text', 'multimodal')),
-    file_url            text
-        CONSTRAINT creations_file_url_length CHECK (char_length(file_url) <= 2048),
-    thumbnail_url       text
-        CONSTRAINT creations_thumbnail_url_length CHECK (char_length(thumbnail_url) <= 2048),
+    file_url            text,
+    thumbnail_url       text,
     file_size           integer
         CONSTRAINT creations_file_size_nonnegative CHECK (file_size >= 0),
-    file_format         text
-        CONSTRAINT creations_file_format_length CHECK (char_length(file_format) <= 20),
-    ai_tool             text
-        CONSTRAINT creations_ai_tool_length CHECK (char_length(ai_tool) <= 100),
-    prompt              text
-        CONSTRAINT creations_prompt_length CHECK (char_length(prompt) <= 10000),
-    model               text
-        CONSTRAINT creations_model_length CHECK (char_length(model) <= 200),
+    file_format         text,
+    ai_tool             text,
+    prompt              text,
+    model               text,
     generation_params   jsonb NOT NULL DEFAULT '{}',
     seed                integer,
     metadata            jsonb NOT NULL DEFAULT '{}',
@@ -248,14 +234,11 @@ CREATE TABLE public.creations (
     is_public           boolean NOT NULL DEFAULT true,
     is_featured         boolean NOT NULL DEFAULT false,
     is_nsfw             boolean NOT NULL DEFAULT false,
-    license             text
-        CONSTRAINT creations_license_length CHECK (char_length(license) <= 100),
+    license             text,
     allow_remix         boolean NOT NULL DEFAULT true,
     allow_commercial    boolean NOT NULL DEFAULT false,
-    tags                text[] NOT NULL DEFAULT '{}'
-        CONSTRAINT creations_tags_limit CHECK (cardinality(tags) <= 30),
-    categories          text[] NOT NULL DEFAULT '{}'
-        CONSTRAINT creations_categories_limit CHECK (cardinality(categories) <= 10),
+    tags                text[] NOT NULL DEFAULT '{}',
+    categories          text[] NOT NULL DEFAULT '{}',
     view_count          integer NOT NULL DEFAULT 0
         CONSTRAINT creations_view_count_nonnegative CHECK (view_count >= 0),
     like_count          integer NOT NULL DEFAULT 0
@@ -312,8 +295,7 @@ CREATE TABLE public.comments (
     id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id           uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
     creation_id       uuid NOT NULL REFERENCES public.creations (id) ON DELETE CASCADE,
-    content           text NOT NULL
-        CONSTRAINT comments_content_length CHECK (char_length(content) BETWEEN 1 AND 5000 AND content ~ '\S'),
+    content           text NOT NULL,
     parent_comment_id uuid,
     is_edited         boolean NOT NULL DEFAULT false,
     is_flagged        boolean NOT NULL DEFAULT false,
@@ -359,12 +341,9 @@ CREATE TABLE public.notifications (
         CONSTRAINT notifications_type_check CHECK (type IN (
             'creation_liked', 'creation_commented', 'new_follower', 'comment_reply',
             'mention', 'system_announcement', 'bond_level_up')),
-    title       text NOT NULL
-        CONSTRAINT notifications_title_length CHECK (char_length(title) BETWEEN 1 AND 200),
-    message     text
-        CONSTRAINT notifications_message_length CHECK (char_length(message) <= 2000),
-    action_url  text
-        CONSTRAINT notifications_action_url_length CHECK (char_length(action_url) <= 2048),
+    title       text NOT NULL,
+    message     text,
+    action_url  text,
     metadata    jsonb NOT NULL DEFAULT '{}'
         CONSTRAINT notifications_metadata_object CHECK (jsonb_typeof(metadata) = 'object'),
     is_read     boolean NOT NULL DEFAULT false,
@@ -380,3 +359,6 @@ CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_r
 CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
 CREATE INDEX idx_notifications_group      ON public.notifications (user_id, group_key, created_at DESC)
     WHERE group_key IS NOT NULL;
+-- The notifications a comment caused, withdrawn when it is deleted.
+CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
+    WHERE type IN ('mention', 'comment_reply', 'creation_commented');

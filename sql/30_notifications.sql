@@ -157,6 +157,7 @@ BEGIN
     FOR mentioned IN
         SELECT p.id FROM public.profiles p
          WHERE p.username = ANY (arcanea.parse_mentions(NEW.content))
+           AND p.is_active
            AND p.id <> ALL (notified)
     LOOP
         PERFORM arcanea.notify(mentioned.id, 'mention',
@@ -168,6 +169,22 @@ END
 $$;
 CREATE TRIGGER comments_create_notifications AFTER INSERT
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_notify();
+
+-- A deleted comment takes its notifications along (the mention, the reply,
+-- the comment on your creation): they would point at nothing, and a
+-- comment posted and deleted again must not leave a message behind.
+-- Deleting a creation deletes its comments, and so these too.
+CREATE FUNCTION arcanea.comments_withdraw_notifications() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM public.notifications n
+     WHERE n.metadata ->> 'comment_id' = OLD.id::text
+       AND n.type IN ('mention', 'comment_reply', 'creation_commented');
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_withdraw_notifications AFTER DELETE
+    ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_withdraw_notifications();
 
 -- ---------------------------------------------------------------------------
 -- read_at follows is_read, whoever flips it (the recipient through the

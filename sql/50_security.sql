@@ -20,12 +20,10 @@
 -- policies ask "can I see that creation?" with an EXISTS that the creations
 -- policy itself filters.
 --
--- Privileges are granted explicitly: Supabase stops auto-granting new
--- objects to the API roles in 2026, and a bare PostgreSQL never did.
--- service_role has BYPASSRLS (as in Supabase) and all table privileges.
+-- The column privileges are stated in 55_privileges.sql (applied by
+-- 90_finalize.sql), which first takes back whatever the database's default
+-- privileges handed out.
 -- ============================================================================
-
-GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
 
 ALTER TABLE public.profiles              ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.luminors              ENABLE ROW LEVEL SECURITY;
@@ -38,12 +36,6 @@ ALTER TABLE public.comments              ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.follows               ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.notifications         ENABLE ROW LEVEL SECURITY;
 
-GRANT ALL ON public.profiles, public.luminors, public.luminor_conversations,
-             public.luminor_messages, public.luminor_relationships, public.creations,
-             public.likes, public.comments, public.follows, public.notifications
-    TO service_role;
-GRANT USAGE, SELECT ON SEQUENCE arcanea.arcanean_id_seq TO service_role;
-
 -- ---------------------------------------------------------------------------
 -- profiles: everyone reads the public fields; the owner edits their own
 -- presentation and onboarding.  Billing (Stripe ids, subscription status) is
@@ -51,12 +43,6 @@ GRANT USAGE, SELECT ON SEQUENCE arcanea.arcanean_id_seq TO service_role;
 -- get_user_stats(); tier, verification, counters and arcanean_id are written
 -- only by the service role and the database.
 -- ---------------------------------------------------------------------------
-GRANT SELECT (id, username, display_name, avatar_url, bio, arcanean_id, tier, preferences,
-              onboarding_completed, onboarding_step, creation_count, follower_count,
-              following_count, is_active, is_verified, created_at, updated_at, last_active_at)
-    ON public.profiles TO anon, authenticated;
-GRANT UPDATE (username, display_name, avatar_url, bio, preferences, onboarding_completed, onboarding_step)
-    ON public.profiles TO authenticated;
 
 CREATE POLICY profiles_select ON public.profiles FOR SELECT TO anon, authenticated
     USING (is_active OR id = (SELECT auth.uid()));
@@ -70,10 +56,6 @@ CREATE POLICY profiles_update ON public.profiles FOR UPDATE TO authenticated
 -- (the service role reads it to call the model), so `select=*` on luminors
 -- is refused for the API roles: list the columns.
 -- ---------------------------------------------------------------------------
-GRANT SELECT (id, name, slug, title, specialty, color, avatar_url, icon, personality,
-              greeting_message, expertise, ai_tools, is_active, is_public, interaction_count,
-              user_count, average_rating, rating_count, rating_sum, created_at, updated_at)
-    ON public.luminors TO anon, authenticated;
 
 CREATE POLICY luminors_select ON public.luminors FOR SELECT TO anon, authenticated
     USING (is_active AND is_public);
@@ -81,9 +63,6 @@ CREATE POLICY luminors_select ON public.luminors FOR SELECT TO anon, authenticat
 -- ---------------------------------------------------------------------------
 -- luminor_conversations: the owner's alone.
 -- ---------------------------------------------------------------------------
-GRANT SELECT, DELETE ON public.luminor_conversations TO authenticated;
-GRANT INSERT (user_id, luminor_id, title, session_id, context) ON public.luminor_conversations TO authenticated;
-GRANT UPDATE (title, context, is_active, is_archived) ON public.luminor_conversations TO authenticated;
 
 CREATE POLICY luminor_conversations_owner ON public.luminor_conversations FOR ALL TO authenticated
     USING (user_id = (SELECT auth.uid()))
@@ -96,9 +75,6 @@ CREATE POLICY luminor_conversations_owner ON public.luminor_conversations FOR AL
 -- messages come from the service role.  The composite key on
 -- (conversation_id, user_id) ties a message to its conversation's owner.
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON public.luminor_messages TO authenticated;
-GRANT INSERT (conversation_id, user_id, role, content) ON public.luminor_messages TO authenticated;
-GRANT UPDATE (user_rating, was_helpful) ON public.luminor_messages TO authenticated;
 
 CREATE POLICY luminor_messages_select ON public.luminor_messages FOR SELECT TO authenticated
     USING (user_id = (SELECT auth.uid()));
@@ -113,8 +89,6 @@ CREATE POLICY luminor_messages_update ON public.luminor_messages FOR UPDATE TO a
 -- preferences; level, XP, interactions and memories move only through
 -- functions.
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON public.luminor_relationships TO authenticated;
-GRANT UPDATE (user_preferences) ON public.luminor_relationships TO authenticated;
 
 CREATE POLICY luminor_relationships_owner ON public.luminor_relationships FOR ALL TO authenticated
     USING (user_id = (SELECT auth.uid()))
@@ -126,16 +100,6 @@ CREATE POLICY luminor_relationships_owner ON public.luminor_relationships FOR AL
 -- publish_creation / archive_creation (or the service role's pipeline), and
 -- counters, is_featured and published_at are the database's.
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON public.creations TO anon, authenticated;
-GRANT INSERT (id, user_id, title, description, type, file_url, thumbnail_url, file_size, file_format,
-              ai_tool, prompt, model, generation_params, seed, metadata, status, is_public, is_nsfw,
-              license, allow_remix, allow_commercial, tags, categories)
-    ON public.creations TO authenticated;
-GRANT UPDATE (title, description, type, file_url, thumbnail_url, file_size, file_format, ai_tool,
-              prompt, model, generation_params, seed, metadata, is_public, is_nsfw, license,
-              allow_remix, allow_commercial, tags, categories)
-    ON public.creations TO authenticated;
-GRANT DELETE ON public.creations TO authenticated;
 
 CREATE POLICY creations_select ON public.creations FOR SELECT TO anon, authenticated
     USING ((status = 'published' AND is_public) OR user_id = (SELECT auth.uid()));
@@ -151,9 +115,6 @@ CREATE POLICY creations_delete ON public.creations FOR DELETE TO authenticated
 -- likes: visible when the creation is (or the like is your own); you like
 -- and unlike as yourself, only what you can see.
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON public.likes TO anon, authenticated;
-GRANT INSERT (user_id, creation_id) ON public.likes TO authenticated;
-GRANT DELETE ON public.likes TO authenticated;
 
 CREATE POLICY likes_select ON public.likes FOR SELECT TO anon, authenticated
     USING (user_id = (SELECT auth.uid())
@@ -169,10 +130,6 @@ CREATE POLICY likes_delete ON public.likes FOR DELETE TO authenticated
 -- published public creations; edit the content of (is_edited follows) and
 -- delete your own.  Moderation flags and like counts are not user-writable.
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON public.comments TO anon, authenticated;
-GRANT INSERT (id, user_id, creation_id, content, parent_comment_id) ON public.comments TO authenticated;
-GRANT UPDATE (content) ON public.comments TO authenticated;
-GRANT DELETE ON public.comments TO authenticated;
 
 CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticated
     USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id));
@@ -189,10 +146,6 @@ CREATE POLICY comments_delete ON public.comments FOR DELETE TO authenticated
 -- ---------------------------------------------------------------------------
 -- follows: the social graph is public; you follow and unfollow as yourself.
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON public.follows TO anon, authenticated;
-GRANT INSERT (follower_id, following_id, notify_creations) ON public.follows TO authenticated;
-GRANT UPDATE (notify_creations) ON public.follows TO authenticated;
-GRANT DELETE ON public.follows TO authenticated;
 
 CREATE POLICY follows_select ON public.follows FOR SELECT TO anon, authenticated
     USING (true);
@@ -208,8 +161,6 @@ CREATE POLICY follows_delete ON public.follows FOR DELETE TO authenticated
 -- notifications: the recipient's alone; they mark read or archived and
 -- delete.  Only the database and the service role create them.
 -- ---------------------------------------------------------------------------
-GRANT SELECT, DELETE ON public.notifications TO authenticated;
-GRANT UPDATE (is_read, is_archived) ON public.notifications TO authenticated;
 
 CREATE POLICY notifications_recipient ON public.notifications FOR ALL TO authenticated
     USING (user_id = (SELECT auth.uid()))
@@ -217,49 +168,112 @@ CREATE POLICY notifications_recipient ON public.notifications FOR ALL TO authent
 
 -- ============================================================================
 -- Storage: three buckets and the policies for the spec's paths
---   avatars     {user_id}/avatar.{ext}                 public
---   creations   {user_id}/{type}/{creation_id}.{ext}   owner, or everyone once published
---   thumbnails  {user_id}/{creation_id}-thumb.{ext}    public
+--   avatars     {user_id}/avatar.{ext}                 public files; listed while the profile is active
+--   creations   {user_id}/{type}/{creation_id}.{ext}   the owner, and everyone once published and public
+--   thumbnails  {user_id}/{creation_id}-thumb.{ext}    public files; listed as their creation is
 -- owner_id in storage.objects is text; folders are compared to
--- (select auth.uid())::text.  Existing buckets are left as they are.
--- Nothing here deletes storage rows (Supabase forbids direct deletes).
+-- (select auth.uid())::text.  Nothing here deletes storage rows (Supabase
+-- forbids direct deletes).
+--
+-- The policies govern only the buckets this extension created, listed in
+-- arcanea.buckets.  A bucket that already existed under one of these names
+-- belongs to the project: the extension leaves its settings and its objects
+-- alone and opens nothing in it (the install says so in a WARNING).
+--
+-- A public bucket serves every file by URL to whoever knows its path;
+-- these policies decide what can be listed and read through the API, so a
+-- draft's thumbnail never shows up in a listing.
 -- ============================================================================
-INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
-VALUES
-    ('avatars', 'avatars', true, 5 * 1024 * 1024,
-     ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif']),
-    ('creations', 'creations', false, 100 * 1024 * 1024,
-     ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/svg+xml',
-           'video/mp4', 'video/webm', 'video/quicktime',
-           'audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/ogg', 'audio/flac', 'audio/aac', 'audio/mp4',
-           'application/pdf']),
-    ('thumbnails', 'thumbnails', true, 2 * 1024 * 1024,
-     ARRAY['image/jpeg', 'image/png', 'image/webp'])
-ON CONFLICT (id) DO NOTHING;
+CREATE TABLE arcanea.buckets (
+    id text PRIMARY KEY CONSTRAINT buckets_known CHECK (id IN ('avatars', 'creations', 'thumbnails'))
+);
+COMMENT ON TABLE arcanea.buckets IS
+    'The storage buckets this extension created and governs with its policies. A bucket of the same name that existed before stays the project''s own.';
+-- On restore the dumped rows replace the seeded ones (40_luminors_seed.sql).
+CREATE TRIGGER buckets_replace_seeded_row_on_restore BEFORE INSERT
+    ON arcanea.buckets FOR EACH ROW EXECUTE FUNCTION arcanea.replace_seeded_row_on_restore();
+ALTER TABLE arcanea.buckets ENABLE ALWAYS TRIGGER buckets_replace_seeded_row_on_restore;
 
--- Reads: public buckets to everyone; a creation's file to its owner, and to
--- everyone once that creation is published and public.
+WITH created AS (
+    INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+    VALUES
+        ('avatars', 'avatars', true, 5 * 1024 * 1024,
+         ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif']),
+        ('creations', 'creations', false, 100 * 1024 * 1024,
+         ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/svg+xml',
+               'video/mp4', 'video/webm', 'video/quicktime',
+               'audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/ogg', 'audio/flac', 'audio/aac', 'audio/mp4',
+               'application/pdf']),
+        ('thumbnails', 'thumbnails', true, 2 * 1024 * 1024,
+         ARRAY['image/jpeg', 'image/png', 'image/webp'])
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+)
+INSERT INTO arcanea.buckets (id) SELECT id FROM created;
+
+DO $left_closed$
+DECLARE
+    bucket text;
+BEGIN
+    FOR bucket IN SELECT b FROM unnest(ARRAY['avatars', 'creations', 'thumbnails']) b
+                   WHERE b NOT IN (SELECT id FROM arcanea.buckets) ORDER BY 1 LOOP
+        RAISE WARNING 'storage bucket "%" already exists: Arcanea leaves it as it is and opens nothing in it', bucket
+            USING HINT = format('To let Arcanea govern it (its policies, its paths), after checking its settings: '
+                                'INSERT INTO arcanea.buckets VALUES (%L);', bucket);
+    END LOOP;
+END
+$left_closed$;
+
+-- A uuid from text that may not be one (part of an object's path), for an
+-- index lookup; NULL when it is not a uuid.
+CREATE FUNCTION arcanea.uuid_or_null(value text) RETURNS uuid
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN value ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                THEN value::uuid END
+$$;
+
+-- Your own folder: everything in it is yours to read and write.
+CREATE FUNCTION arcanea.in_own_storage_folder(object_name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (storage.foldername(object_name))[1] = (SELECT auth.uid())::text
+$$;
+
+-- Reading someone else's object follows what the reader may see of the row
+-- it belongs to: the profile for an avatar, the creation for a file or a
+-- thumbnail.  A draft, a private creation or a deactivated profile shows
+-- nothing.
+CREATE FUNCTION arcanea.storage_read_allowed(bucket text, object_name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT arcanea.in_own_storage_folder(object_name)
+        OR CASE bucket
+           WHEN 'avatars' THEN
+               EXISTS (SELECT 1 FROM public.profiles p
+                        WHERE p.id = arcanea.uuid_or_null((storage.foldername(object_name))[1])
+                          AND p.is_active)
+           WHEN 'creations' THEN
+               EXISTS (SELECT 1 FROM public.creations c
+                        WHERE c.id = arcanea.uuid_or_null(split_part(storage.filename(object_name), '.', 1))
+                          AND c.user_id = arcanea.uuid_or_null((storage.foldername(object_name))[1])
+                          AND c.status = 'published' AND c.is_public)
+           WHEN 'thumbnails' THEN
+               EXISTS (SELECT 1 FROM public.creations c
+                        WHERE c.id = arcanea.uuid_or_null(
+                                         left(split_part(storage.filename(object_name), '.', 1), -length('-thumb')))
+                          AND c.user_id = arcanea.uuid_or_null((storage.foldername(object_name))[1])
+                          AND c.status = 'published' AND c.is_public)
+           ELSE false
+       END
+$$;
+
 CREATE POLICY arcanea_storage_select ON storage.objects FOR SELECT TO anon, authenticated
-    USING (
-        bucket_id IN ('avatars', 'thumbnails')
-        OR (bucket_id = 'creations'
-            AND ((storage.foldername(name))[1] = (SELECT auth.uid())::text
-                 OR EXISTS (
-                    SELECT 1 FROM public.creations c
-                     WHERE c.status = 'published' AND c.is_public
-                       AND c.user_id::text = (storage.foldername(name))[1]
-                       AND c.id::text = split_part(storage.filename(name), '.', 1))))
-    );
+    USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+           AND arcanea.storage_read_allowed(bucket_id, name));
 
 -- Writes: only under your own folder, in the shape the spec gives for each
 -- bucket; a creation file or thumbnail must name a creation of yours.  One
 -- function serves INSERT and the new row of UPDATE (a rename or a move
 -- between buckets must land in a shape the bucket takes, too).  It runs as
 -- the caller, so "a creation of yours" is read under the creations policy.
-CREATE FUNCTION arcanea.in_own_storage_folder(object_name text) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT (storage.foldername(object_name))[1] = (SELECT auth.uid())::text
-$$;
 CREATE FUNCTION arcanea.storage_write_allowed(bucket text, object_name text) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT arcanea.in_own_storage_folder(object_name)
@@ -272,29 +286,32 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                AND (storage.foldername(object_name))[2] IN ('image', 'music', 'video', 'text', 'multimodal')
                AND EXISTS (SELECT 1 FROM public.creations c
                             WHERE c.user_id = (SELECT auth.uid())
-                              AND c.id::text = split_part(storage.filename(object_name), '.', 1))
+                              AND c.id = arcanea.uuid_or_null(split_part(storage.filename(object_name), '.', 1)))
            WHEN 'thumbnails' THEN
                cardinality(storage.foldername(object_name)) = 1
                AND storage.filename(object_name) ~ '-thumb\.(jpe?g|png|webp)$'
                AND EXISTS (SELECT 1 FROM public.creations c
                             WHERE c.user_id = (SELECT auth.uid())
-                              AND c.id::text || '-thumb' = split_part(storage.filename(object_name), '.', 1))
+                              AND c.id = arcanea.uuid_or_null(
+                                             left(split_part(storage.filename(object_name), '.', 1), -length('-thumb'))))
            ELSE false
        END
 $$;
 -- owner_id, when set, must be the uploader (the Storage API sets it from the
 -- JWT; nobody may file an object under someone else's name).
 CREATE POLICY arcanea_storage_insert ON storage.objects FOR INSERT TO authenticated
-    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name)
+    WITH CHECK (bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+                AND arcanea.storage_write_allowed(bucket_id, name)
                 AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
 
 CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authenticated
-    USING (bucket_id IN ('avatars', 'creations', 'thumbnails') AND arcanea.in_own_storage_folder(name))
-    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name)
+    USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b) AND arcanea.in_own_storage_folder(name))
+    WITH CHECK (bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+                AND arcanea.storage_write_allowed(bucket_id, name)
                 AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
 
 -- The write policies call arcanea's functions, which also ties them to the
 -- extension: inside Supabase, DROP EXTENSION arcanea CASCADE takes every one
 -- of them along (and nothing of Supabase's).
 CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
-    USING (bucket_id IN ('avatars', 'creations', 'thumbnails') AND arcanea.in_own_storage_folder(name));
+    USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b) AND arcanea.in_own_storage_folder(name));

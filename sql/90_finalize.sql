@@ -32,6 +32,8 @@ SELECT pg_catalog.pg_extension_config_dump('arcanea.arcanean_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.search_terms', '');
 -- The operator's limits (the usage table is transient and not dumped).
 SELECT pg_catalog.pg_extension_config_dump('arcanea.rate_limits', '');
+-- Which storage buckets are the extension's to govern.
+SELECT pg_catalog.pg_extension_config_dump('arcanea.buckets', '');
 
 -- The compatibility tables, when this extension created them (bare
 -- PostgreSQL): their rows are users' data too.  Inside Supabase they are
@@ -61,50 +63,10 @@ END
 $register_compat$;
 
 -- ---------------------------------------------------------------------------
--- Internal functions: nobody calls them directly but the extension owner;
--- triggers and policies reach them through their owner's rights.
+-- Privileges: exactly what 55_privileges.sql states, whatever the
+-- database's default privileges granted while the objects above were made.
 -- ---------------------------------------------------------------------------
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA arcanea FROM PUBLIC;
-GRANT USAGE ON SCHEMA arcanea TO anon, authenticated, service_role;
--- The exceptions: the storage write policies call these with the uploading
--- user's rights.  They tell a caller nothing they cannot already see.
-GRANT EXECUTE ON FUNCTION arcanea.storage_write_allowed(text, text), arcanea.in_own_storage_folder(text)
-    TO authenticated;
-GRANT EXECUTE ON FUNCTION arcanea.recount_counters(), arcanea.prune_rate_limit_usage() TO service_role;
-
--- ---------------------------------------------------------------------------
--- The RPC API.  PostgreSQL grants EXECUTE to PUBLIC on every new function;
--- take that back from each of ours and grant it to exactly the roles that
--- may call it.  (Only the extension's own functions: other functions in
--- public are the project's business.)
--- ---------------------------------------------------------------------------
-DO $grant_api$
-DECLARE
-    fn regprocedure;
-    -- Callable without an account: reads that make sense to a visitor.
-    for_anon text[] := ARRAY['search_creations', 'increment_creation_views', 'get_user_stats'];
-    -- Maintenance, for the service role alone.
-    for_service_only text[] := ARRAY['archive_old_conversations', 'cleanup_notifications'];
-BEGIN
-    FOR fn IN
-        SELECT p.oid::regprocedure
-          FROM pg_catalog.pg_proc p
-          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
-                                     AND d.deptype = 'e'
-          JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
-         WHERE p.pronamespace = 'public'::regnamespace
-    LOOP
-        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO service_role', fn);
-        IF NOT (SELECT proname FROM pg_catalog.pg_proc WHERE oid = fn) = ANY (for_service_only) THEN
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO authenticated', fn);
-        END IF;
-        IF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = fn) = ANY (for_anon) THEN
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO anon', fn);
-        END IF;
-    END LOOP;
-END
-$grant_api$;
+SELECT arcanea.apply_privileges();
 
 -- search_creations: every statement in it has an index path, and a
 -- sequential scan that stops at a LIMIT looks cheap to the planner when it

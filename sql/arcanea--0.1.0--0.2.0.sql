@@ -19,4 +19,505 @@
 --     arcanea.so.
 --   * Say in a comment which statements take an ACCESS EXCLUSIVE lock on a
 --     table that holds user data, and keep them short (no table rewrites).
+--     Everything this script locks stays locked until it commits.
 -- ============================================================================
+
+-- ---------------------------------------------------------------------------
+-- Safe inside a Supabase database: bounded payloads, ratings only on the
+-- Luminor's messages, Luminors closed when inactive, reserved usernames,
+-- mentions, storage listings, API roles' time limits, and (last) exact
+-- privileges.
+-- ---------------------------------------------------------------------------
+
+-- Statement timeouts for the API roles, where the extension created them:
+-- on a bare PostgreSQL, where it also created auth.users.  Roles that have
+-- a statement_timeout already are left alone.
+DO $timeouts$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = 'auth.users'::regclass
+                  AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+                  AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'arcanea')) THEN
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
+                        WHERE s.setrole = 'anon'::regrole AND c LIKE 'statement\_timeout=%') THEN
+            ALTER ROLE anon SET statement_timeout = '3s';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
+                        WHERE s.setrole = 'authenticated'::regrole AND c LIKE 'statement\_timeout=%') THEN
+            ALTER ROLE authenticated SET statement_timeout = '8s';
+        END IF;
+    END IF;
+END
+$timeouts$;
+
+-- Payload limits (15_limits.sql): the new ones.  Each is added NOT VALID
+-- (no scan: the lock is momentary), then validated, which scans the table
+-- under the same ACCESS EXCLUSIVE lock (readers wait: bench figures in
+-- docs/operations.md#what-an-upgrade-locks).  A row written before the
+-- limit existed and over it is kept: that constraint then stays NOT VALID
+-- (new writes are still held to it) and a WARNING names it.
+CREATE FUNCTION arcanea.texts_within(elements text[], max_chars integer) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(bool_and(e IS NOT NULL AND e ~ '\S' AND char_length(e) <= max_chars), true)
+      FROM unnest(elements) AS e
+$$;
+
+ALTER TABLE public.profiles
+    ADD CONSTRAINT profiles_preferences_size CHECK (octet_length(preferences::text) <= 8192) NOT VALID,
+    ADD CONSTRAINT profiles_stripe_customer_id_length CHECK (char_length(stripe_customer_id) <= 255) NOT VALID,
+    ADD CONSTRAINT profiles_stripe_subscription_id_length CHECK (char_length(stripe_subscription_id) <= 255) NOT VALID;
+ALTER TABLE public.luminors
+    ADD CONSTRAINT luminors_avatar_url_length CHECK (char_length(avatar_url) <= 2048) NOT VALID,
+    ADD CONSTRAINT luminors_icon_length CHECK (char_length(icon) <= 100) NOT VALID,
+    ADD CONSTRAINT luminors_personality_size CHECK (octet_length(personality::text) <= 8192) NOT VALID,
+    ADD CONSTRAINT luminors_expertise_limit CHECK (cardinality(expertise) <= 30 AND arcanea.texts_within(expertise, 100)) NOT VALID,
+    ADD CONSTRAINT luminors_ai_tools_limit CHECK (cardinality(ai_tools) <= 30 AND arcanea.texts_within(ai_tools, 100)) NOT VALID;
+ALTER TABLE public.luminor_conversations
+    ADD CONSTRAINT luminor_conversations_context_size CHECK (octet_length(context::text) <= 16384) NOT VALID;
+ALTER TABLE public.luminor_relationships
+    ADD CONSTRAINT luminor_relationships_user_preferences_size CHECK (octet_length(user_preferences::text) <= 8192) NOT VALID,
+    ADD CONSTRAINT luminor_relationships_personality_match_size CHECK (octet_length(personality_match::text) <= 8192) NOT VALID;
+ALTER TABLE public.creations
+    ADD CONSTRAINT creations_generation_params_size CHECK (octet_length(generation_params::text) <= 16384) NOT VALID,
+    ADD CONSTRAINT creations_metadata_size CHECK (octet_length(metadata::text) <= 16384) NOT VALID,
+    ADD CONSTRAINT creations_tags_element_length CHECK (arcanea.texts_within(tags, 50)) NOT VALID,
+    ADD CONSTRAINT creations_categories_element_length CHECK (arcanea.texts_within(categories, 50)) NOT VALID;
+ALTER TABLE public.notifications
+    ADD CONSTRAINT notifications_metadata_size CHECK (octet_length(metadata::text) <= 8192) NOT VALID;
+
+-- Ratings: only the Luminor's messages take one.  A rating a user gave to
+-- their own or a system message in 0.1.0 is taken back (the Luminor's
+-- average moves with it, through messages_maintain_counts).
+UPDATE public.luminor_messages SET user_rating = NULL, was_helpful = NULL
+ WHERE role <> 'assistant' AND (user_rating IS NOT NULL OR was_helpful IS NOT NULL);
+ALTER TABLE public.luminor_messages
+    ADD CONSTRAINT luminor_messages_rating_on_assistant
+        CHECK ((user_rating IS NULL AND was_helpful IS NULL) OR role = 'assistant') NOT VALID;
+
+DO $validate$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        SELECT con.conrelid::regclass AS tbl, con.conname
+          FROM pg_catalog.pg_constraint con
+         WHERE NOT con.convalidated AND con.contype = 'c'
+           AND con.conrelid IN ('public.profiles'::regclass, 'public.luminors'::regclass,
+                                'public.luminor_conversations'::regclass, 'public.luminor_relationships'::regclass,
+                                'public.luminor_messages'::regclass, 'public.creations'::regclass,
+                                'public.notifications'::regclass)
+         ORDER BY 1, 2
+    LOOP
+        BEGIN
+            EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', c.tbl, c.conname);
+        EXCEPTION WHEN check_violation THEN
+            RAISE WARNING 'arcanea 0.2.0: rows of % written before the limit % are over it; they are kept, and the limit holds for new writes only',
+                c.tbl, c.conname
+                USING HINT = format('Find them with: SELECT * FROM %s WHERE NOT (%s); fix them, then: ALTER TABLE %s VALIDATE CONSTRAINT %I;',
+                                    c.tbl, pg_catalog.pg_get_constraintdef((SELECT oid FROM pg_catalog.pg_constraint
+                                                                             WHERE conrelid = c.tbl AND conname = c.conname)),
+                                    c.tbl, c.conname);
+        END;
+    END LOOP;
+END
+$validate$;
+
+-- The Rust entry point the username rule calls.
+CREATE  FUNCTION arcanea."is_reserved_username"(
+	"name" TEXT, /* & str */
+	"luminor_names" TEXT[] /* Vec < Option < String > > */
+) RETURNS bool /* bool */
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'is_reserved_username_wrapper';
+
+-- Rules the table API keeps (35_rules.sql).
+CREATE FUNCTION arcanea.caller_is_trusted() RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT r.rolsuper OR r.rolbypassrls
+                       FROM pg_catalog.pg_roles r
+                      WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
+                                                 pg_catalog.session_user())), false)
+$$;
+CREATE FUNCTION arcanea.require_available_luminor() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    available boolean;
+BEGIN
+    IF TG_TABLE_NAME = 'luminor_conversations' THEN
+        SELECT l.is_active AND l.is_public INTO available
+          FROM public.luminors l WHERE l.id = NEW.luminor_id;
+    ELSE
+        SELECT l.is_active AND l.is_public INTO available
+          FROM public.luminor_conversations c JOIN public.luminors l ON l.id = c.luminor_id
+         WHERE c.id = NEW.conversation_id;
+    END IF;
+    -- No conversation at all is the foreign key's error to report.
+    IF available IS FALSE OR (available IS NULL AND TG_TABLE_NAME = 'luminor_conversations') THEN
+        RAISE EXCEPTION 'luminor not found' USING ERRCODE = 'PT404';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER luminor_conversations_require_available_luminor
+    BEFORE INSERT OR UPDATE OF luminor_id ON public.luminor_conversations
+    FOR EACH ROW EXECUTE FUNCTION arcanea.require_available_luminor();
+CREATE TRIGGER luminor_messages_require_available_luminor
+    BEFORE INSERT ON public.luminor_messages
+    FOR EACH ROW EXECUTE FUNCTION arcanea.require_available_luminor();
+CREATE FUNCTION arcanea.profiles_refuse_reserved_username() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.username IS DISTINCT FROM OLD.username
+       AND arcanea.is_reserved_username(NEW.username,
+                                        ARRAY(SELECT l.name FROM public.luminors l
+                                              UNION ALL SELECT l.slug FROM public.luminors l))
+       AND NOT arcanea.caller_is_trusted() THEN
+        RAISE EXCEPTION 'username "%" is reserved', NEW.username
+            USING ERRCODE = 'check_violation', HINT = 'Choose another username.',
+                  TABLE = 'profiles', COLUMN = 'username';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER profiles_refuse_reserved_username BEFORE UPDATE OF username ON public.profiles
+    FOR EACH ROW EXECUTE FUNCTION arcanea.profiles_refuse_reserved_username();
+
+-- Mentions: none to deactivated accounts; a deleted comment withdraws its
+-- notifications.  The index is built under a SHARE lock on notifications
+-- (writes wait, reads go on).
+CREATE OR REPLACE FUNCTION arcanea.comments_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c             record;
+    actor         jsonb := arcanea.actor_metadata(NEW.user_id);
+    actor_name    text  := coalesce(actor ->> 'actor_username', 'someone');
+    meta          jsonb;
+    parent_author uuid;
+    notified      uuid[] := ARRAY[NEW.user_id];
+    mentioned     record;
+BEGIN
+    SELECT id, user_id, title INTO c FROM public.creations WHERE id = NEW.creation_id;
+    meta := actor || jsonb_build_object('creation_id', c.id, 'creation_title', c.title,
+                                        'comment_id', NEW.id);
+
+    IF NEW.parent_comment_id IS NOT NULL THEN
+        SELECT user_id INTO parent_author FROM public.comments WHERE id = NEW.parent_comment_id;
+        IF parent_author <> ALL (notified) THEN
+            PERFORM arcanea.notify(parent_author, 'comment_reply',
+                actor_name || ' replied to your comment', left(NEW.content, 280),
+                '/creations/' || c.id || '#comment-' || NEW.id,
+                meta || jsonb_build_object('parent_comment_id', NEW.parent_comment_id));
+            notified := notified || parent_author;
+        END IF;
+    END IF;
+
+    IF c.user_id <> ALL (notified) THEN
+        PERFORM arcanea.notify(c.user_id, 'creation_commented',
+            actor_name || ' commented on your creation', left(NEW.content, 280),
+            '/creations/' || c.id || '#comment-' || NEW.id, meta);
+        notified := notified || c.user_id;
+    END IF;
+
+    FOR mentioned IN
+        SELECT p.id FROM public.profiles p
+         WHERE p.username = ANY (arcanea.parse_mentions(NEW.content))
+           AND p.is_active
+           AND p.id <> ALL (notified)
+    LOOP
+        PERFORM arcanea.notify(mentioned.id, 'mention',
+            actor_name || ' mentioned you in a comment', left(NEW.content, 280),
+            '/creations/' || c.id || '#comment-' || NEW.id, meta);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION arcanea.comments_withdraw_notifications() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM public.notifications n
+     WHERE n.metadata ->> 'comment_id' = OLD.id::text
+       AND n.type IN ('mention', 'comment_reply', 'creation_commented');
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_withdraw_notifications AFTER DELETE
+    ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_withdraw_notifications();
+CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
+    WHERE type IN ('mention', 'comment_reply', 'creation_commented');
+
+-- Storage: the extension governs only the buckets it created.  In 0.1.0
+-- that was every bucket of its names on a bare PostgreSQL (storage.buckets
+-- is the extension's own table there); inside Supabase, those whose
+-- visibility and file types are the ones 0.1.0 created them with.  Any
+-- other bucket of one of these names is the project's, and is left closed.
+CREATE TABLE arcanea.buckets (
+    id text PRIMARY KEY CONSTRAINT buckets_known CHECK (id IN ('avatars', 'creations', 'thumbnails'))
+);
+COMMENT ON TABLE arcanea.buckets IS
+    'The storage buckets this extension created and governs with its policies. A bucket of the same name that existed before stays the project''s own.';
+CREATE TRIGGER buckets_replace_seeded_row_on_restore BEFORE INSERT
+    ON arcanea.buckets FOR EACH ROW EXECUTE FUNCTION arcanea.replace_seeded_row_on_restore();
+ALTER TABLE arcanea.buckets ENABLE ALWAYS TRIGGER buckets_replace_seeded_row_on_restore;
+SELECT pg_catalog.pg_extension_config_dump('arcanea.buckets', '');
+INSERT INTO arcanea.buckets (id)
+SELECT b.id
+  FROM storage.buckets b
+  JOIN (VALUES
+        ('avatars', true, ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif']),
+        ('creations', false,
+         ARRAY['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/svg+xml',
+               'video/mp4', 'video/webm', 'video/quicktime',
+               'audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/ogg', 'audio/flac', 'audio/aac', 'audio/mp4',
+               'application/pdf']),
+        ('thumbnails', true, ARRAY['image/jpeg', 'image/png', 'image/webp'])) AS seeded(id, public, mime_types)
+    ON seeded.id = b.id
+ WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = 'storage.buckets'::regclass
+                  AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+                  AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'arcanea'))
+    OR (b.public IS NOT DISTINCT FROM seeded.public AND b.allowed_mime_types IS NOT DISTINCT FROM seeded.mime_types);
+DO $left_closed$
+DECLARE
+    bucket text;
+BEGIN
+    FOR bucket IN SELECT b FROM unnest(ARRAY['avatars', 'creations', 'thumbnails']) b
+                   WHERE b NOT IN (SELECT id FROM arcanea.buckets) ORDER BY 1 LOOP
+        RAISE WARNING 'storage bucket "%" already exists: Arcanea leaves it as it is and opens nothing in it', bucket
+            USING HINT = format('To let Arcanea govern it (its policies, its paths), after checking its settings: '
+                                'INSERT INTO arcanea.buckets VALUES (%L);', bucket);
+    END LOOP;
+END
+$left_closed$;
+CREATE FUNCTION arcanea.uuid_or_null(value text) RETURNS uuid
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN value ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                THEN value::uuid END
+$$;
+CREATE FUNCTION arcanea.storage_read_allowed(bucket text, object_name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT arcanea.in_own_storage_folder(object_name)
+        OR CASE bucket
+           WHEN 'avatars' THEN
+               EXISTS (SELECT 1 FROM public.profiles p
+                        WHERE p.id = arcanea.uuid_or_null((storage.foldername(object_name))[1])
+                          AND p.is_active)
+           WHEN 'creations' THEN
+               EXISTS (SELECT 1 FROM public.creations c
+                        WHERE c.id = arcanea.uuid_or_null(split_part(storage.filename(object_name), '.', 1))
+                          AND c.user_id = arcanea.uuid_or_null((storage.foldername(object_name))[1])
+                          AND c.status = 'published' AND c.is_public)
+           WHEN 'thumbnails' THEN
+               EXISTS (SELECT 1 FROM public.creations c
+                        WHERE c.id = arcanea.uuid_or_null(
+                                         left(split_part(storage.filename(object_name), '.', 1), -length('-thumb')))
+                          AND c.user_id = arcanea.uuid_or_null((storage.foldername(object_name))[1])
+                          AND c.status = 'published' AND c.is_public)
+           ELSE false
+       END
+$$;
+CREATE OR REPLACE FUNCTION arcanea.storage_write_allowed(bucket text, object_name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT arcanea.in_own_storage_folder(object_name)
+       AND CASE bucket
+           WHEN 'avatars' THEN
+               cardinality(storage.foldername(object_name)) = 1
+               AND storage.filename(object_name) ~ '^avatar\.(jpe?g|png|webp|gif)$'
+           WHEN 'creations' THEN
+               cardinality(storage.foldername(object_name)) = 2
+               AND (storage.foldername(object_name))[2] IN ('image', 'music', 'video', 'text', 'multimodal')
+               AND EXISTS (SELECT 1 FROM public.creations c
+                            WHERE c.user_id = (SELECT auth.uid())
+                              AND c.id = arcanea.uuid_or_null(split_part(storage.filename(object_name), '.', 1)))
+           WHEN 'thumbnails' THEN
+               cardinality(storage.foldername(object_name)) = 1
+               AND storage.filename(object_name) ~ '-thumb\.(jpe?g|png|webp)$'
+               AND EXISTS (SELECT 1 FROM public.creations c
+                            WHERE c.user_id = (SELECT auth.uid())
+                              AND c.id = arcanea.uuid_or_null(
+                                             left(split_part(storage.filename(object_name), '.', 1), -length('-thumb'))))
+           ELSE false
+       END
+$$;
+DROP POLICY arcanea_storage_select ON storage.objects;
+DROP POLICY arcanea_storage_insert ON storage.objects;
+DROP POLICY arcanea_storage_update ON storage.objects;
+DROP POLICY arcanea_storage_delete ON storage.objects;
+CREATE POLICY arcanea_storage_select ON storage.objects FOR SELECT TO anon, authenticated
+    USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+           AND arcanea.storage_read_allowed(bucket_id, name));
+CREATE POLICY arcanea_storage_insert ON storage.objects FOR INSERT TO authenticated
+    WITH CHECK (bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+                AND arcanea.storage_write_allowed(bucket_id, name)
+                AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
+CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authenticated
+    USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b) AND arcanea.in_own_storage_folder(name))
+    WITH CHECK (bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+                AND arcanea.storage_write_allowed(bucket_id, name)
+                AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
+CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
+    USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b) AND arcanea.in_own_storage_folder(name));
+
+-- ---------------------------------------------------------------------------
+-- Last: every privilege as 55_privileges.sql states it, whatever 0.1.0 and
+-- the database's default privileges left (inside Supabase, ALL to the API
+-- roles on every table and function), and for the objects made above.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.apply_privileges() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    obj record;
+    -- The RPCs a visitor may call; the maintenance RPCs only the service
+    -- role may call; every other RPC is for signed-in users (and the
+    -- service role acting for one).
+    for_anon CONSTANT text[] := ARRAY['search_creations', 'increment_creation_views', 'get_user_stats'];
+    for_service_only CONSTANT text[] := ARRAY['archive_old_conversations', 'cleanup_notifications'];
+BEGIN
+    -- -----------------------------------------------------------------------
+    -- 1. Nothing inherited
+    -- -----------------------------------------------------------------------
+    FOR obj IN
+        SELECT d.classid, d.objid, c.relkind
+          FROM pg_catalog.pg_depend d
+          JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
+          LEFT JOIN pg_catalog.pg_class c ON d.classid = 'pg_catalog.pg_class'::regclass AND c.oid = d.objid
+          LEFT JOIN pg_catalog.pg_proc p ON d.classid = 'pg_catalog.pg_proc'::regclass AND p.oid = d.objid
+         WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+           AND coalesce(c.relnamespace, p.pronamespace) IN ('public'::regnamespace, 'arcanea'::regnamespace)
+    LOOP
+        IF obj.relkind = 'S' THEN
+            EXECUTE format('REVOKE ALL ON SEQUENCE %s FROM PUBLIC, anon, authenticated, service_role',
+                           obj.objid::regclass);
+        ELSIF obj.relkind IN ('r', 'p', 'v', 'm', 'f') THEN
+            -- Revoking a table privilege revokes it from every column too.
+            EXECUTE format('REVOKE ALL ON TABLE %s FROM PUBLIC, anon, authenticated, service_role',
+                           obj.objid::regclass);
+        ELSIF obj.classid = 'pg_catalog.pg_proc'::regclass THEN
+            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, anon, authenticated, service_role',
+                           obj.objid::regprocedure);
+        END IF;
+    END LOOP;
+    REVOKE ALL ON SCHEMA arcanea FROM PUBLIC, anon, authenticated, service_role;
+
+    -- -----------------------------------------------------------------------
+    -- 2. Schemas
+    -- -----------------------------------------------------------------------
+    GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
+    -- Policies and triggers reach arcanea's helpers; the schema is not
+    -- exposed through PostgREST.
+    GRANT USAGE ON SCHEMA arcanea TO anon, authenticated, service_role;
+
+    -- -----------------------------------------------------------------------
+    -- 3. Tables and columns.  service_role has BYPASSRLS (as in Supabase)
+    --    and every table privilege; anon reads; authenticated reads and
+    --    writes the columns a person edits.  Counters, XP, tier,
+    --    verification, billing, moderation flags and timestamps are written
+    --    only by the database and the service role.
+    -- -----------------------------------------------------------------------
+    GRANT ALL ON public.profiles, public.luminors, public.luminor_conversations,
+                 public.luminor_messages, public.luminor_relationships, public.creations,
+                 public.likes, public.comments, public.follows, public.notifications
+        TO service_role;
+    GRANT USAGE, SELECT ON SEQUENCE arcanea.arcanean_id_seq TO service_role;
+
+    -- profiles: billing (Stripe ids, subscription status) is not readable
+    -- through the API at all; the owner reads it through get_user_stats().
+    GRANT SELECT (id, username, display_name, avatar_url, bio, arcanean_id, tier, preferences,
+                  onboarding_completed, onboarding_step, creation_count, follower_count,
+                  following_count, is_active, is_verified, created_at, updated_at, last_active_at)
+        ON public.profiles TO anon, authenticated;
+    GRANT UPDATE (username, display_name, avatar_url, bio, preferences, onboarding_completed, onboarding_step)
+        ON public.profiles TO authenticated;
+
+    -- luminors: written by operators; the system prompt stays server-side.
+    GRANT SELECT (id, name, slug, title, specialty, color, avatar_url, icon, personality,
+                  greeting_message, expertise, ai_tools, is_active, is_public, interaction_count,
+                  user_count, average_rating, rating_count, rating_sum, created_at, updated_at)
+        ON public.luminors TO anon, authenticated;
+
+    GRANT SELECT, DELETE ON public.luminor_conversations TO authenticated;
+    GRANT INSERT (user_id, luminor_id, title, session_id, context) ON public.luminor_conversations TO authenticated;
+    GRANT UPDATE (title, context, is_active, is_archived) ON public.luminor_conversations TO authenticated;
+
+    -- luminor_messages: a user writes their own turns (no model, tokens or
+    -- cost) and rates the Luminor's.
+    GRANT SELECT ON public.luminor_messages TO authenticated;
+    GRANT INSERT (conversation_id, user_id, role, content) ON public.luminor_messages TO authenticated;
+    GRANT UPDATE (user_rating, was_helpful) ON public.luminor_messages TO authenticated;
+
+    GRANT SELECT ON public.luminor_relationships TO authenticated;
+    GRANT UPDATE (user_preferences) ON public.luminor_relationships TO authenticated;
+
+    -- creations: status moves through publish_creation / archive_creation;
+    -- counters, is_featured and published_at are the database's.
+    GRANT SELECT ON public.creations TO anon, authenticated;
+    GRANT INSERT (id, user_id, title, description, type, file_url, thumbnail_url, file_size, file_format,
+                  ai_tool, prompt, model, generation_params, seed, metadata, status, is_public, is_nsfw,
+                  license, allow_remix, allow_commercial, tags, categories)
+        ON public.creations TO authenticated;
+    GRANT UPDATE (title, description, type, file_url, thumbnail_url, file_size, file_format, ai_tool,
+                  prompt, model, generation_params, seed, metadata, is_public, is_nsfw, license,
+                  allow_remix, allow_commercial, tags, categories)
+        ON public.creations TO authenticated;
+    GRANT DELETE ON public.creations TO authenticated;
+
+    GRANT SELECT ON public.likes TO anon, authenticated;
+    GRANT INSERT (user_id, creation_id) ON public.likes TO authenticated;
+    GRANT DELETE ON public.likes TO authenticated;
+
+    GRANT SELECT ON public.comments TO anon, authenticated;
+    GRANT INSERT (id, user_id, creation_id, content, parent_comment_id) ON public.comments TO authenticated;
+    GRANT UPDATE (content) ON public.comments TO authenticated;
+    GRANT DELETE ON public.comments TO authenticated;
+
+    GRANT SELECT ON public.follows TO anon, authenticated;
+    GRANT INSERT (follower_id, following_id, notify_creations) ON public.follows TO authenticated;
+    GRANT UPDATE (notify_creations) ON public.follows TO authenticated;
+    GRANT DELETE ON public.follows TO authenticated;
+
+    -- notifications: the recipient marks read or archived, and deletes.
+    GRANT SELECT, DELETE ON public.notifications TO authenticated;
+    GRANT UPDATE (is_read, is_archived) ON public.notifications TO authenticated;
+
+    -- arcanea's tables: the storage policies read which buckets are the
+    -- extension's (a list of three names).
+    GRANT SELECT ON arcanea.buckets TO anon, authenticated;
+
+    -- -----------------------------------------------------------------------
+    -- 4. Functions.  Internal ones run for their owner only: triggers and
+    --    SECURITY DEFINER functions reach them with the owner's rights.
+    -- -----------------------------------------------------------------------
+    -- The storage policies call these with the reading or uploading user's
+    -- rights.
+    GRANT EXECUTE ON FUNCTION arcanea.storage_read_allowed(text, text), arcanea.in_own_storage_folder(text),
+                              arcanea.uuid_or_null(text)
+        TO anon, authenticated;
+    GRANT EXECUTE ON FUNCTION arcanea.storage_write_allowed(text, text) TO authenticated;
+    -- The limits' CHECK constraints call this with the writer's rights.
+    GRANT EXECUTE ON FUNCTION arcanea.texts_within(text[], integer) TO authenticated, service_role;
+    GRANT EXECUTE ON FUNCTION arcanea.recount_counters(), arcanea.prune_rate_limit_usage() TO service_role;
+
+    -- The RPC API: each to exactly the roles that may call it.
+    FOR obj IN
+        SELECT p.oid::regprocedure AS fn, p.proname::text AS name
+          FROM pg_catalog.pg_proc p
+          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+                                     AND d.deptype = 'e'
+          JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
+         WHERE p.pronamespace = 'public'::regnamespace
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO service_role', obj.fn);
+        IF NOT obj.name = ANY (for_service_only) THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO authenticated', obj.fn);
+        END IF;
+        IF obj.name = ANY (for_anon) THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO anon', obj.fn);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION arcanea.apply_privileges() IS
+    'Sets the privileges of every object of the extension to exactly what its design intends, whatever the database granted before. Safe to run again.';
+SELECT arcanea.apply_privileges();
+
+NOTIFY pgrst, 'reload schema';

@@ -5,9 +5,161 @@
 -- (pgrx-tests/shell/upgrade.sh compares it with a fresh 0.1.0 install) and
 -- keeps every row that 0.1.0's schema can hold.  What a downgrade loses is
 -- listed in docs/operations.md#downgrading; each loss is commented where it
--- happens below.
+-- happens below.  The definitions restored here are 0.1.0's, as
+-- sql/released/arcanea--0.1.0.sql has them.
 --
 -- The 0.2.0 arcanea.so serves every function of 0.1.0's SQL, so the
 -- downgrade needs no package change; installing the 0.1.0 package
 -- afterwards is optional.
+--
+-- Privileges stay as 0.2.0 set them, but for the one function 0.2.0 opened
+-- wider: inside Supabase a downgrade does not hand the default privileges
+-- (ALL to the API roles) back.
 -- ============================================================================
+
+DROP FUNCTION arcanea.apply_privileges();
+
+-- Storage: 0.1.0's policies, which govern every bucket of the three names.
+-- Lost: which of them the extension created (arcanea.buckets).
+DROP POLICY arcanea_storage_select ON storage.objects;
+DROP POLICY arcanea_storage_insert ON storage.objects;
+DROP POLICY arcanea_storage_update ON storage.objects;
+DROP POLICY arcanea_storage_delete ON storage.objects;
+CREATE POLICY arcanea_storage_select ON storage.objects FOR SELECT TO anon, authenticated
+    USING (
+        bucket_id IN ('avatars', 'thumbnails')
+        OR (bucket_id = 'creations'
+            AND ((storage.foldername(name))[1] = (SELECT auth.uid())::text
+                 OR EXISTS (
+                    SELECT 1 FROM public.creations c
+                     WHERE c.status = 'published' AND c.is_public
+                       AND c.user_id::text = (storage.foldername(name))[1]
+                       AND c.id::text = split_part(storage.filename(name), '.', 1))))
+    );
+CREATE OR REPLACE FUNCTION arcanea.storage_write_allowed(bucket text, object_name text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT arcanea.in_own_storage_folder(object_name)
+       AND CASE bucket
+           WHEN 'avatars' THEN
+               cardinality(storage.foldername(object_name)) = 1
+               AND storage.filename(object_name) ~ '^avatar\.(jpe?g|png|webp|gif)$'
+           WHEN 'creations' THEN
+               cardinality(storage.foldername(object_name)) = 2
+               AND (storage.foldername(object_name))[2] IN ('image', 'music', 'video', 'text', 'multimodal')
+               AND EXISTS (SELECT 1 FROM public.creations c
+                            WHERE c.user_id = (SELECT auth.uid())
+                              AND c.id::text = split_part(storage.filename(object_name), '.', 1))
+           WHEN 'thumbnails' THEN
+               cardinality(storage.foldername(object_name)) = 1
+               AND storage.filename(object_name) ~ '-thumb\.(jpe?g|png|webp)$'
+               AND EXISTS (SELECT 1 FROM public.creations c
+                            WHERE c.user_id = (SELECT auth.uid())
+                              AND c.id::text || '-thumb' = split_part(storage.filename(object_name), '.', 1))
+           ELSE false
+       END
+$$;
+CREATE POLICY arcanea_storage_insert ON storage.objects FOR INSERT TO authenticated
+    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name)
+                AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
+CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authenticated
+    USING (bucket_id IN ('avatars', 'creations', 'thumbnails') AND arcanea.in_own_storage_folder(name))
+    WITH CHECK (arcanea.storage_write_allowed(bucket_id, name)
+                AND (owner_id IS NULL OR owner_id = (SELECT auth.uid())::text));
+CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
+    USING (bucket_id IN ('avatars', 'creations', 'thumbnails') AND arcanea.in_own_storage_folder(name));
+REVOKE EXECUTE ON FUNCTION arcanea.in_own_storage_folder(text) FROM anon;
+DROP FUNCTION arcanea.storage_read_allowed(text, text);
+DROP FUNCTION arcanea.uuid_or_null(text);
+-- Out of the extension first: that also takes it off pg_dump's list.
+ALTER EXTENSION arcanea DROP TABLE arcanea.buckets;
+DROP TABLE arcanea.buckets;
+
+-- Mentions: 0.1.0's notifications trigger.  Notifications already
+-- withdrawn stay withdrawn.
+DROP INDEX public.idx_notifications_comment;
+DROP TRIGGER comments_withdraw_notifications ON public.comments;
+DROP FUNCTION arcanea.comments_withdraw_notifications();
+CREATE OR REPLACE FUNCTION arcanea.comments_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c             record;
+    actor         jsonb := arcanea.actor_metadata(NEW.user_id);
+    actor_name    text  := coalesce(actor ->> 'actor_username', 'someone');
+    meta          jsonb;
+    parent_author uuid;
+    notified      uuid[] := ARRAY[NEW.user_id];
+    mentioned     record;
+BEGIN
+    SELECT id, user_id, title INTO c FROM public.creations WHERE id = NEW.creation_id;
+    meta := actor || jsonb_build_object('creation_id', c.id, 'creation_title', c.title,
+                                        'comment_id', NEW.id);
+
+    IF NEW.parent_comment_id IS NOT NULL THEN
+        SELECT user_id INTO parent_author FROM public.comments WHERE id = NEW.parent_comment_id;
+        IF parent_author <> ALL (notified) THEN
+            PERFORM arcanea.notify(parent_author, 'comment_reply',
+                actor_name || ' replied to your comment', left(NEW.content, 280),
+                '/creations/' || c.id || '#comment-' || NEW.id,
+                meta || jsonb_build_object('parent_comment_id', NEW.parent_comment_id));
+            notified := notified || parent_author;
+        END IF;
+    END IF;
+
+    IF c.user_id <> ALL (notified) THEN
+        PERFORM arcanea.notify(c.user_id, 'creation_commented',
+            actor_name || ' commented on your creation', left(NEW.content, 280),
+            '/creations/' || c.id || '#comment-' || NEW.id, meta);
+        notified := notified || c.user_id;
+    END IF;
+
+    FOR mentioned IN
+        SELECT p.id FROM public.profiles p
+         WHERE p.username = ANY (arcanea.parse_mentions(NEW.content))
+           AND p.id <> ALL (notified)
+    LOOP
+        PERFORM arcanea.notify(mentioned.id, 'mention',
+            actor_name || ' mentioned you in a comment', left(NEW.content, 280),
+            '/creations/' || c.id || '#comment-' || NEW.id, meta);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+-- Rules the table API kept.
+DROP TRIGGER profiles_refuse_reserved_username ON public.profiles;
+DROP FUNCTION arcanea.profiles_refuse_reserved_username();
+DROP TRIGGER luminor_messages_require_available_luminor ON public.luminor_messages;
+DROP TRIGGER luminor_conversations_require_available_luminor ON public.luminor_conversations;
+DROP FUNCTION arcanea.require_available_luminor();
+DROP FUNCTION arcanea.caller_is_trusted();
+DROP FUNCTION arcanea.is_reserved_username(text, text[]);
+
+-- Limits and the rating rule.  Ratings cleared by the upgrade (on users'
+-- own messages) are not restored.
+ALTER TABLE public.luminor_messages DROP CONSTRAINT luminor_messages_rating_on_assistant;
+ALTER TABLE public.notifications DROP CONSTRAINT notifications_metadata_size;
+ALTER TABLE public.creations
+    DROP CONSTRAINT creations_generation_params_size,
+    DROP CONSTRAINT creations_metadata_size,
+    DROP CONSTRAINT creations_tags_element_length,
+    DROP CONSTRAINT creations_categories_element_length;
+ALTER TABLE public.luminor_relationships
+    DROP CONSTRAINT luminor_relationships_user_preferences_size,
+    DROP CONSTRAINT luminor_relationships_personality_match_size;
+ALTER TABLE public.luminor_conversations DROP CONSTRAINT luminor_conversations_context_size;
+ALTER TABLE public.luminors
+    DROP CONSTRAINT luminors_avatar_url_length,
+    DROP CONSTRAINT luminors_icon_length,
+    DROP CONSTRAINT luminors_personality_size,
+    DROP CONSTRAINT luminors_expertise_limit,
+    DROP CONSTRAINT luminors_ai_tools_limit;
+ALTER TABLE public.profiles
+    DROP CONSTRAINT profiles_preferences_size,
+    DROP CONSTRAINT profiles_stripe_customer_id_length,
+    DROP CONSTRAINT profiles_stripe_subscription_id_length;
+DROP FUNCTION arcanea.texts_within(text[], integer);
+
+-- The API roles' statement timeouts are roles' settings, not the
+-- extension's objects: they stay.
+
+NOTIFY pgrst, 'reload schema';

@@ -35,6 +35,7 @@ pub extern "C-unwind" fn _PG_init() {
 
 extension_sql_file!("../sql/00_supabase_compat.sql", name = "supabase_compat", bootstrap);
 extension_sql_file!("../sql/10_tables.sql", name = "tables", requires = ["supabase_compat"]);
+extension_sql_file!("../sql/15_limits.sql", name = "payload_limits", requires = ["tables"]);
 extension_sql_file!("../sql/20_counters.sql", name = "counters", requires = ["tables"]);
 extension_sql_file!("../sql/25_search_terms.sql", name = "search_terms", requires = ["counters"]);
 extension_sql_file!(
@@ -42,7 +43,12 @@ extension_sql_file!(
     name = "notifications",
     requires = ["counters", api::notifications::arcanea::parse_mentions]
 );
-extension_sql_file!("../sql/40_luminors_seed.sql", name = "luminors_seed", requires = ["counters"]);
+extension_sql_file!(
+    "../sql/35_rules.sql",
+    name = "rules",
+    requires = ["counters", signup::arcanea::is_reserved_username]
+);
+extension_sql_file!("../sql/40_luminors_seed.sql", name = "luminors_seed", requires = ["counters", "payload_limits"]);
 extension_sql_file!(
     "../sql/45_rate_limits.sql",
     name = "rate_limits",
@@ -61,8 +67,9 @@ CREATE TRIGGER arcanea_handle_new_user AFTER INSERT ON auth.users
 extension_sql_file!(
     "../sql/50_security.sql",
     name = "security",
-    requires = ["notifications", "luminors_seed", "search_terms", "rate_limits"]
+    requires = ["notifications", "luminors_seed", "search_terms", "rate_limits", "rules"]
 );
+extension_sql_file!("../sql/55_privileges.sql", name = "privileges", requires = ["security"]);
 extension_sql_file!("../sql/60_api_types.sql", name = "api_types", requires = ["tables"]);
 extension_sql_file!("../sql/90_finalize.sql", name = "finalize", finalize);
 

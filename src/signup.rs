@@ -24,6 +24,12 @@ const CLAIM_USERNAME: Stmt = Stmt::write(
      RETURNING id",
     &[UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID],
 );
+// The Luminors' names and slugs, which no user may take as a username.
+const LUMINOR_NAMES: Stmt = Stmt::read(
+    "SELECT coalesce(array_agg(n), '{}') FROM (SELECT name FROM public.luminors
+                                              UNION ALL SELECT slug FROM public.luminors) l(n)",
+    &[],
+);
 // Drawn once per signup, not once per attempt, so a username collision does
 // not burn numbers.
 const NEXT_ARCANEAN_ID: Stmt =
@@ -38,12 +44,9 @@ fn metadata_text<'a>(metadata: &'a serde_json::Value, keys: &[&str]) -> Option<&
 }
 
 /// Create the profile for `user_id` unless it exists; returns the username
-/// given, or `None` if the profile was already there.
-pub fn ensure_profile(
-    user_id: Uuid,
-    email: Option<&str>,
-    metadata: &serde_json::Value,
-) -> ApiResult<Option<String>> {
+/// given, or `None` if the profile was already there.  The e-mail address is
+/// not used: a username taken from it would publish part of it.
+pub fn ensure_profile(user_id: Uuid, metadata: &serde_json::Value) -> ApiResult<Option<String>> {
     if profile_exists(user_id)? {
         return Ok(None);
     }
@@ -53,9 +56,19 @@ pub fn ensure_profile(
         .filter(|url| url.len() <= 2048 && (url.starts_with("https://") || url.starts_with("http://")));
 
     let arcanean_id: String = db::write(&NEXT_ARCANEAN_ID, &[], db::one)?;
+    let luminor_names: Vec<Option<String>> = db::read(&LUMINOR_NAMES, &[], db::one)?;
+    let luminor_names: Vec<String> = luminor_names.into_iter().flatten().collect();
     let id_bytes: [u8; 16] = *user_id.as_bytes();
     let fallbacks = (0..MAX_FALLBACKS).map(|attempt| username::fallback(&id_bytes, attempt));
-    for candidate in username::candidates(requested, email, &id_bytes).into_iter().chain(fallbacks) {
+    // A reserved request is no request: the user gets a generated name, not
+    // the reserved word with a number.
+    let requested = requested
+        .filter(|r| username::normalize(r).is_none_or(|name| !username::is_reserved(&name, &luminor_names)));
+    let candidates = username::candidates(requested, &id_bytes)
+        .into_iter()
+        .chain(fallbacks)
+        .filter(|name| !username::is_reserved(name, &luminor_names));
+    for candidate in candidates {
         let display_name = username::display_name(given_name, &candidate);
         let args: [DatumWithOid; 5] = [
             user_id.into(),
@@ -98,10 +111,9 @@ mod arcanea {
             .get_by_name::<Uuid>("id")
             .map_err(read_err)?
             .ok_or_else(|| ApiError::Internal("auth.users row without id".into()))?;
-        let email: Option<String> = new.get_by_name("email").map_err(read_err)?;
         let metadata: Option<JsonB> = new.get_by_name("raw_user_meta_data").map_err(read_err)?;
         let metadata = metadata.map(|m| m.0).unwrap_or(serde_json::Value::Null);
-        ensure_profile(id, email.as_deref(), &metadata)?;
+        ensure_profile(id, &metadata)?;
         Ok(())
     }
 
@@ -109,25 +121,33 @@ mod arcanea {
     /// extension was installed (a Supabase project adopting Arcanea).
     #[pg_extern(volatile)]
     fn backfill_profiles() -> Result<i64, ErrorReport> {
-        let users: Vec<(Uuid, Option<String>, Option<JsonB>)> = Spi::connect(|client| {
+        let users: Vec<(Uuid, Option<JsonB>)> = Spi::connect(|client| {
             let rows = client.select(
-                "SELECT u.id, u.email::text, u.raw_user_meta_data FROM auth.users u
+                "SELECT u.id, u.raw_user_meta_data FROM auth.users u
                   WHERE NOT EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = u.id)
                   ORDER BY u.created_at, u.id",
                 None,
                 &[],
             )?;
-            rows.map(|row| Ok((row.get::<Uuid>(1)?.expect("id"), row.get(2)?, row.get(3)?)))
+            rows.map(|row| Ok((row.get::<Uuid>(1)?.expect("id"), row.get(2)?)))
                 .collect::<Result<Vec<_>, pgrx::spi::SpiError>>()
         })
         .map_err(ApiError::from)?;
         let mut created = 0;
-        for (id, email, metadata) in users {
+        for (id, metadata) in users {
             let metadata = metadata.map(|m| m.0).unwrap_or(serde_json::Value::Null);
-            if ensure_profile(id, email.as_deref(), &metadata)?.is_some() {
+            if ensure_profile(id, &metadata)?.is_some() {
                 created += 1;
             }
         }
         Ok(created)
+    }
+
+    /// Whether a user may not take `name` (see `domain::username::is_reserved`);
+    /// `luminor_names` are the Luminors' names and slugs.
+    #[pg_extern(immutable, parallel_safe, strict)]
+    fn is_reserved_username(name: &str, luminor_names: Vec<Option<String>>) -> bool {
+        let luminor_names: Vec<String> = luminor_names.into_iter().flatten().collect();
+        username::is_reserved(name, &luminor_names)
     }
 }

@@ -21,7 +21,11 @@
 // scripts/test.sh and scripts/stack.sh up do), and `npm ci` has run.
 //
 // Environment: ARCANEA_E2E_KEEP=1 keeps the temp dir (data, logs) after a run;
-// ARCANEA_JWT_SECRET overrides the dev JWT secret.
+// ARCANEA_JWT_SECRET overrides the dev JWT secret; ARCANEA_E2E_WORLD=supabase
+// sets the database up as Supabase sets up its own (pgrx-tests/fixtures/
+// supabase.sql: roles, default privileges, auth, storage) before the
+// extensions are created, where a test file does not choose its own
+// beforeExtensionSql.
 
 import { execFile, execFileSync, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -294,6 +298,9 @@ export class Stack {
       )
     }
     if (this.opts.beforeExtensionSql) await this.sql(this.opts.beforeExtensionSql)
+    else if (process.env.ARCANEA_E2E_WORLD === 'supabase') {
+      await this.sql(await readFile(path.join(ROOT, 'pgrx-tests/fixtures/supabase.sql'), 'utf8'))
+    }
     for (const ext of this.opts.extensions) await this.sql(`create extension if not exists ${ext}`)
     if (this.opts.setupSql) await this.sql(this.opts.setupSql)
 

@@ -9,7 +9,7 @@
 -- GoTrue's and storage's migrations; see the notes in shared/notes), with
 -- a marker in every function body so a replaced function is noticed.
 BEGIN;
-SELECT plan(52);
+SELECT plan(55);
 
 -- ===========================================================================
 -- Supabase, before Arcanea
@@ -23,8 +23,11 @@ VALUES ('99999999-0000-4000-8000-000000000001', 'authenticated', 'authenticated'
 INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types) VALUES
     ('avatars', 'avatars', false, 1048576, ARRAY['image/png']),
     ('documents', 'documents', false, NULL, NULL);
-INSERT INTO storage.objects (bucket_id, name, owner_id)
-VALUES ('documents', '99999999-0000-4000-8000-000000000001/cv.pdf', '99999999-0000-4000-8000-000000000001');
+INSERT INTO storage.objects (bucket_id, name, owner_id) VALUES
+    ('documents', '99999999-0000-4000-8000-000000000001/cv.pdf', '99999999-0000-4000-8000-000000000001'),
+    ('avatars', '99999999-0000-4000-8000-000000000001/avatar.png', '99999999-0000-4000-8000-000000000001');
+-- The operator's own time limit for anon (Supabase's is 3 s).
+ALTER ROLE anon SET statement_timeout = '4s';
 CREATE POLICY "project: own documents" ON storage.objects FOR SELECT TO authenticated
     USING (bucket_id = 'documents' AND owner_id = (SELECT auth.uid())::text);
 
@@ -86,6 +89,10 @@ SELECT is((SELECT to_jsonb(b) FROM storage.buckets b WHERE id = 'avatars'),
 SELECT is((SELECT to_jsonb(b) FROM storage.buckets b WHERE id = 'documents'),
           (SELECT row FROM supa_buckets WHERE id = 'documents'),
           'the project''s documents bucket is untouched');
+SELECT set_eq($$SELECT id FROM arcanea.buckets$$, ARRAY['creations', 'thumbnails'],
+              'arcanea.buckets: the extension governs the two buckets it created, not the project''s avatars');
+SELECT is((SELECT rolconfig FROM pg_roles WHERE rolname = 'anon'), ARRAY['statement_timeout=4s'],
+          'an existing anon role keeps the operator''s own statement timeout');
 SELECT set_eq($$SELECT id FROM storage.buckets$$, ARRAY['avatars', 'creations', 'thumbnails', 'documents'],
               'the missing Arcanea buckets were added next to the existing ones');
 SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'storage' AND policyname = 'project: own documents'), 1,
@@ -121,9 +128,13 @@ SELECT lives_ok($$INSERT INTO public.creations (user_id, title, type)
 SELECT throws_ok($$INSERT INTO public.creations (user_id, title, type)
                    VALUES ('99999999-0000-4000-8000-000000000001', 'Not mine', 'image')$$,
                  '42501', NULL, 'RLS through Supabase''s auth.uid(): a draft for another user is refused');
-SELECT lives_ok($$INSERT INTO storage.objects (bucket_id, name, owner_id)
-                  VALUES ('avatars', '99999999-0000-4000-8000-000000000002/avatar.png', '99999999-0000-4000-8000-000000000002')$$,
-                'storage: the user uploads an avatar into the existing avatars bucket');
+-- The project's private avatars bucket existed before: Arcanea leaves it
+-- closed (its policies govern the buckets it created).
+SELECT throws_ok($$INSERT INTO storage.objects (bucket_id, name, owner_id)
+                   VALUES ('avatars', '99999999-0000-4000-8000-000000000002/avatar.png', '99999999-0000-4000-8000-000000000002')$$,
+                 '42501', NULL, 'storage: Arcanea''s upload rule does not open the project''s existing avatars bucket');
+SELECT is((SELECT count(*)::int FROM storage.objects WHERE bucket_id = 'avatars'), 0,
+          'storage: Arcanea''s read rule does not list the project''s private avatars');
 SELECT is((SELECT count(*)::int FROM storage.objects WHERE bucket_id = 'documents'), 0,
           'storage: Arcanea''s policies do not open the project''s documents bucket to another user');
 RESET ROLE;

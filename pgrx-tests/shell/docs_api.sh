@@ -17,7 +17,16 @@
 #     authenticated and service_role for which has_function_privilege(role,
 #     oid, 'EXECUTE') is true.
 # On a mismatch the diagnostics show the documented line and the catalog's.
-# Prints TAP; creates and drops its own database.
+#
+# The sections of docs/api.md between "<!-- generated: NAME -->" and
+# "<!-- end generated: NAME -->" are what docs_api/NAME.sql prints
+# (privileges: the function and table/column privilege matrix; limits: the
+# payload limits), in a bare database AND in one set up as Supabase sets up
+# its own (pgrx-tests/fixtures/supabase.sql, whose default privileges hand
+# every new object to the API roles): the model must be the same in both.
+# `docs_api.sh --write` rewrites those sections from a bare database.
+#
+# Prints TAP; creates and drops its own databases.
 #
 # Env: PGHOST/PGPORT/PGUSER (a cluster with arcanea installed); ARCANEA_ROOT
 # (the repo; default: from this file's path).
@@ -29,7 +38,33 @@ source "$HERE/lib/tap.sh"
 
 DOC=$ARCANEA_ROOT/docs/api.md
 DB=arcanea_docs_api_$$
-trap 'db_drop "$DB"' EXIT
+SB_DB=arcanea_docs_api_sb_$$
+GENERATED=(privileges limits)
+trap 'db_drop "$DB"; db_drop "$SB_DB"' EXIT
+
+# doc_section NAME: the lines of docs/api.md between NAME's markers.
+doc_section() {
+    awk -v begin="<!-- generated: $1 -->" -v end="<!-- end generated: $1 -->" \
+        '$0 == end { inside = 0 } inside { print } $0 == begin { inside = 1 }' "$DOC"
+}
+# generated NAME DB: what docs_api/NAME.sql prints in DB.
+generated() { psql -qXAt -v ON_ERROR_STOP=1 -d "$2" -f "$HERE/docs_api/$1.sql"; }
+
+if [[ "${1:-}" == --write ]]; then
+    db_create "$DB" || tap_bail "cannot create database $DB with the extension"
+    for name in "${GENERATED[@]}"; do
+        grep -qxF "<!-- generated: $name -->" "$DOC" || { echo "no <!-- generated: $name --> marker in $DOC" >&2; exit 1; }
+        generated "$name" "$DB" >"$DOC.$name"
+        awk -v begin="<!-- generated: $name -->" -v end="<!-- end generated: $name -->" -v file="$DOC.$name" '
+            $0 == begin { print; while ((getline line < file) > 0) print line; skip = 1; next }
+            $0 == end { skip = 0 }
+            !skip { print }' "$DOC" >"$DOC.new"
+        mv "$DOC.new" "$DOC"
+        rm -f "$DOC.$name"
+        echo "docs/api.md: section $name rewritten from the catalog"
+    done
+    exit 0
+fi
 
 [[ -r "$DOC" ]] || tap_bail "cannot read $DOC"
 
@@ -115,7 +150,7 @@ only_cat=$(LC_ALL=C comm -13 <(sorted "${DOC_NAMES[@]}") <(sorted "${CAT_NAMES[@
 both=$(LC_ALL=C comm -12 <(sorted "${DOC_NAMES[@]}") <(sorted "${CAT_NAMES[@]}"))
 mapfile -t BOTH < <(sed '/^$/d' <<<"$both")
 
-tap_plan $((2 + 2 * ${#BOTH[@]}))
+tap_plan $((2 + 2 * ${#BOTH[@]} + 2 * ${#GENERATED[@]}))
 
 parse_errors=
 for e in "${PARSE_ERRORS[@]}"; do
@@ -134,6 +169,27 @@ tap_is "the documented functions are exactly the extension's functions in public
 for name in "${BOTH[@]}"; do
     tap_is "$name: the signature line is the catalog's" "${DOC_SIG[$name]}" "${CAT_SIG[$name]}"
     tap_is "$name: Roles lists the roles with EXECUTE" "${DOC_ROLES[$name]}" "${CAT_ROLES[$name]}"
+done
+
+# The generated sections, in both worlds.
+PGOPTIONS="-c client_min_messages=warning" psql -qX -v ON_ERROR_STOP=1 -d postgres \
+    -c "DROP DATABASE IF EXISTS $SB_DB" -c "CREATE DATABASE $SB_DB" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" psql -qX -v ON_ERROR_STOP=1 -d "$SB_DB" \
+    -f "$ARCANEA_ROOT/pgrx-tests/fixtures/supabase.sql" -c 'CREATE EXTENSION arcanea' >/dev/null 2>&1 \
+    || tap_bail "cannot create the Supabase-like database $SB_DB with the extension"
+for name in "${GENERATED[@]}"; do
+    documented=$(doc_section "$name")
+    for world in bare supabase; do
+        db=$DB
+        [[ $world == supabase ]] && db=$SB_DB
+        actual=$(generated "$name" "$db")
+        if [[ -n "$documented" && "$documented" == "$actual" ]]; then
+            tap_is "docs/api.md section $name is the catalog's, $world world ($(wc -l <<<"$actual") lines)" same same
+        else
+            tap_is "docs/api.md section $name is the catalog's, $world world (docs_api.sh --write regenerates it)" differs same
+            diff <(echo "$documented") <(echo "$actual") | head -n 20 | tap_diag
+        fi
+    done
 done
 
 tap_done

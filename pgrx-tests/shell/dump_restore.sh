@@ -23,7 +23,7 @@ trap cleanup EXIT
 TABLES=(
     public.profiles public.luminors public.luminor_conversations public.luminor_messages
     public.luminor_relationships public.creations public.likes public.comments public.follows
-    public.notifications auth.users storage.buckets storage.objects arcanea.search_terms
+    public.notifications auth.users storage.buckets storage.objects arcanea.search_terms arcanea.buckets
     arcanea.rate_limits
 )
 tap_plan $((9 + 2 * ${#TABLES[@]}))
@@ -189,14 +189,15 @@ tap_is "restored copy: arcanea.arcanean_id_seq continues where the source was" \
 # ---------------------------------------------------------------------------
 # The restored database works: a new signup, a like
 # ---------------------------------------------------------------------------
-q "$DST" "INSERT INTO auth.users (id, email) VALUES ('d0000000-0000-4000-8000-000000000010', 'ada@after.test')" >/dev/null 2>&1 || true
+q "$DST" "INSERT INTO auth.users (id, email, raw_user_meta_data)
+          VALUES ('d0000000-0000-4000-8000-000000000010', 'ada@after.test', '{\"username\": \"ada\"}')" >/dev/null 2>&1 || true
 tap_ok "restored copy: a new signup gets a profile with a fresh arcanean_id above every restored one" \
     "$(q "$DST" "SELECT count(*) = 1
                         AND bool_and(p.arcanean_id ~ '^ARC-[0-9]{6,}\$')
                         AND bool_and(substr(p.arcanean_id, 5)::bigint > (SELECT max(substr(o.arcanean_id, 5)::bigint)
                                                                             FROM public.profiles o WHERE o.id <> p.id))
                    FROM public.profiles p WHERE p.id = 'd0000000-0000-4000-8000-000000000010'")"
-tap_is "restored copy: the new signup's username avoids the restored ones (ada is taken)" \
+tap_is "restored copy: the new signup asking for ada gets another name (ada is taken)" \
     "$(q "$DST" "SELECT username <> 'ada' AND username ~ '^ada' FROM public.profiles WHERE id = 'd0000000-0000-4000-8000-000000000010'")" t
 q "$DST" "INSERT INTO public.likes (user_id, creation_id)
           VALUES ('d0000000-0000-4000-8000-000000000010', 'd1000000-0000-4000-8000-000000000001')" >/dev/null 2>&1 || true

@@ -390,7 +390,8 @@ SELECT throws_ok($$UPDATE public.luminor_conversations SET message_count = -1
                  '23514', NULL, 'luminor_conversations.message_count: negative refused');
 SELECT throws_ok($$INSERT INTO public.luminor_conversations (user_id, luminor_id)
                    VALUES ('aaaaaaaa-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000fffff')$$,
-                 '23503', NULL, 'luminor_conversations.luminor_id: unknown Luminor refused');
+                 'PT404', 'luminor not found',
+                 'luminor_conversations.luminor_id: unknown Luminor refused (PT404, as an inactive one and as the RPC)');
 
 -- luminor_messages -----------------------------------------------------------
 SELECT throws_ok($$INSERT INTO public.luminor_messages (conversation_id, user_id, role, content)

@@ -1,11 +1,11 @@
 -- Storage: Arcanea's three buckets and its policies on storage.objects.
---   avatars     {uid}/avatar.{ext}                 public
+--   avatars     {uid}/avatar.{ext}                 public files; listed while the profile is active
 --   creations   {uid}/{type}/{creation_id}.{ext}   owner; everyone once published and public
---   thumbnails  {uid}/{creation_id}-thumb.{ext}    public
+--   thumbnails  {uid}/{creation_id}-thumb.{ext}    public files; listed as their creation is
 -- Objects are written as the Storage API writes them (bucket_id, name,
 -- owner_id), with role and claims set as PostgREST sets them.
 BEGIN;
-SELECT plan(58);
+SELECT plan(66);
 
 \ir fixtures/act_as.sql
 
@@ -40,7 +40,10 @@ $$;
 -- one published public creation (b4).
 INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES
     ('aaaaaaaa-0000-4000-8000-0000000000a1', 'alice@storage.test', '{"username":"alice"}'),
-    ('bbbbbbbb-0000-4000-8000-0000000000b2', 'bob@storage.test',   '{"username":"bob"}');
+    ('bbbbbbbb-0000-4000-8000-0000000000b2', 'bob@storage.test',   '{"username":"bob"}'),
+    ('cccccccc-0000-4000-8000-0000000000c3', 'carol@storage.test', '{"username":"carol"}');
+-- carol has left (deactivated).
+UPDATE public.profiles SET is_active = false WHERE id = 'cccccccc-0000-4000-8000-0000000000c3';
 INSERT INTO public.creations (id, user_id, title, type, status, is_public, published_at) VALUES
     ('d1000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'Alice draft',   'image', 'draft',     true,  NULL),
     ('d1000000-0000-4000-8000-000000000003', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'Alice private', 'image', 'published', false, now()),
@@ -52,7 +55,10 @@ INSERT INTO storage.objects (bucket_id, name) VALUES
     ('creations', 'aaaaaaaa-0000-4000-8000-0000000000a1/image/d1000000-0000-4000-8000-000000000003.png'),
     ('creations', 'bbbbbbbb-0000-4000-8000-0000000000b2/music/d1000000-0000-4000-8000-000000000004.mp3'),
     ('creations', 'bbbbbbbb-0000-4000-8000-0000000000b2/image/d1000000-0000-4000-8000-000000000003.png'),
-    ('other', 'aaaaaaaa-0000-4000-8000-0000000000a1/notes.txt');
+    ('other', 'aaaaaaaa-0000-4000-8000-0000000000a1/notes.txt'),
+    ('thumbnails', 'bbbbbbbb-0000-4000-8000-0000000000b2/d1000000-0000-4000-8000-000000000004-thumb.png'),
+    ('thumbnails', 'aaaaaaaa-0000-4000-8000-0000000000a1/d1000000-0000-4000-8000-000000000003-thumb.png'),
+    ('avatars', 'cccccccc-0000-4000-8000-0000000000c3/avatar.png');
 
 -- ===========================================================================
 -- Buckets
@@ -152,9 +158,21 @@ SELECT throws_ok($$INSERT INTO storage.objects (bucket_id, name)
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'avatars'
                           AND name = 'aaaaaaaa-0000-4000-8000-0000000000a1/avatar.png'$$), '1',
           'read: anon reads an avatar');
+-- Listings show only what the reader may see of the row behind an object.
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'thumbnails'
-                          AND name = 'aaaaaaaa-0000-4000-8000-0000000000a1/d1000000-0000-4000-8000-000000000001-thumb.webp'$$), '1',
-          'read: anon reads a thumbnail');
+                          AND name = 'bbbbbbbb-0000-4000-8000-0000000000b2/d1000000-0000-4000-8000-000000000004-thumb.png'$$), '1',
+          'read: anon reads the thumbnail of a published public creation');
+SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'thumbnails'
+                          AND name = 'aaaaaaaa-0000-4000-8000-0000000000a1/d1000000-0000-4000-8000-000000000001-thumb.webp'$$), '0',
+          'read: anon does not list the thumbnail of a draft');
+SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'thumbnails'
+                          AND name = 'aaaaaaaa-0000-4000-8000-0000000000a1/d1000000-0000-4000-8000-000000000003-thumb.png'$$), '0',
+          'read: anon does not list the thumbnail of a published but private creation');
+SELECT is(pg_temp.rows($$SELECT name FROM storage.objects WHERE bucket_id = 'thumbnails'$$), '1',
+          'read: listing the thumbnails bucket as anon shows the one public creation''s thumbnail only');
+SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'avatars'
+                          AND name = 'cccccccc-0000-4000-8000-0000000000c3/avatar.png'$$), '0',
+          'read: anon does not list the avatar of a deactivated profile');
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'other'$$), '0',
           'read: anon reads nothing in a bucket that is not Arcanea''s');
 -- creations: a draft's file.
@@ -179,7 +197,10 @@ SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'creati
                           AND name = 'aaaaaaaa-0000-4000-8000-0000000000a1/image/d1000000-0000-4000-8000-000000000003.png'$$), '0',
           'read: another user does not read the file of a published private creation');
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'avatars'$$), '1',
-          'read: another user reads avatars');
+          'read: another user reads the avatars of active profiles (alice''s, not carol''s)');
+SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'thumbnails'
+                          AND name LIKE 'aaaaaaaa-0000-4000-8000-0000000000a1/%'$$), '0',
+          'read: another user does not list alice''s draft and private thumbnails');
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'other'$$), '0',
           'read: another user reads nothing in a bucket that is not Arcanea''s');
 
@@ -187,6 +208,13 @@ RESET ROLE; SELECT pg_temp.act_as('authenticated', 'aaaaaaaa-0000-4000-8000-0000
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'creations'
                           AND name LIKE 'aaaaaaaa-0000-4000-8000-0000000000a1/%'$$), '2',
           'read: the owner reads the files of her draft and her private creation');
+SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'thumbnails'
+                          AND name LIKE 'aaaaaaaa-0000-4000-8000-0000000000a1/%'$$), '2',
+          'read: the owner lists the thumbnails of her draft and her private creation');
+RESET ROLE; SELECT pg_temp.act_as('authenticated', 'cccccccc-0000-4000-8000-0000000000c3');
+SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'avatars'
+                          AND name = 'cccccccc-0000-4000-8000-0000000000c3/avatar.png'$$), '1',
+          'read: a deactivated user still reads her own avatar');
 
 -- Publishing the draft makes its file public.
 RESET ROLE;
@@ -199,6 +227,9 @@ RESET ROLE; SELECT pg_temp.act_as('anon');
 SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'creations'
                           AND name = 'aaaaaaaa-0000-4000-8000-0000000000a1/image/d1000000-0000-4000-8000-000000000001.png'$$), '1',
           'read: once published and public, anon reads the file');
+SELECT is(pg_temp.rows($$SELECT 1 FROM storage.objects WHERE bucket_id = 'thumbnails'
+                          AND name = 'aaaaaaaa-0000-4000-8000-0000000000a1/d1000000-0000-4000-8000-000000000001-thumb.webp'$$), '1',
+          'read: once published and public, anon lists its thumbnail');
 -- ... and making it private again hides it.
 RESET ROLE;
 UPDATE public.creations SET is_public = false WHERE id = 'd1000000-0000-4000-8000-000000000001';

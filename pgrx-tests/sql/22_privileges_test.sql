@@ -3,7 +3,7 @@
 -- every policy follows Supabase's rules (TO anon/authenticated, never
 -- PUBLIC; auth.uid() wrapped in a sub-select so it runs once per statement).
 BEGIN;
-SELECT plan(41);
+SELECT plan(42);
 
 -- The extension's functions, with their schema and name.
 CREATE TEMP VIEW ext_functions AS
@@ -57,34 +57,57 @@ SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p,
                          aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
                    WHERE p.pronamespace = 'arcanea'::regnamespace AND a.grantee = 0$$,
                 'arcanea: no function is executable by PUBLIC');
-SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p
-                   WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('anon', p.oid, 'EXECUTE')$$,
-                'arcanea: anon may execute no function');
--- Policies run with the caller's rights, so a helper a policy calls must be
--- executable by the policy's roles; nothing else in arcanea may be, and such
--- a helper must not be SECURITY DEFINER (it would lend the owner's rights).
+-- Policies and constraints run with the caller's rights, so a helper a
+-- policy calls (or one of those helpers calls, or a CHECK constraint calls)
+-- must be executable by the roles the policy is for; nothing else in
+-- arcanea may be, and such a helper must not be SECURITY DEFINER (it would
+-- lend the owner's rights).
 CREATE TEMP VIEW policy_helpers AS
+WITH RECURSIVE called(oid) AS (
+    SELECT d.refobjid
+      FROM pg_depend d
+     WHERE d.classid IN ('pg_policy'::regclass, 'pg_constraint'::regclass) AND d.refclassid = 'pg_proc'::regclass
+    UNION
+    -- SQL functions' bodies name the functions they call; prosrc is text.
+    SELECT p2.oid
+      FROM called c
+      JOIN pg_proc p1 ON p1.oid = c.oid AND p1.prolang = (SELECT oid FROM pg_language WHERE lanname = 'sql')
+      JOIN pg_proc p2 ON p2.pronamespace = 'arcanea'::regnamespace
+                     AND p1.prosrc ~ ('arcanea\.' || p2.proname || '\(')
+)
 SELECT DISTINCT p.oid, p.oid::regprocedure::text AS signature, p.prosecdef
-  FROM pg_depend d
-  JOIN pg_policy pol ON d.classid = 'pg_policy'::regclass AND d.objid = pol.oid
-  JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
+  FROM called c JOIN pg_proc p ON p.oid = c.oid
  WHERE p.pronamespace = 'arcanea'::regnamespace;
+SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('anon', p.oid, 'EXECUTE')$$,
+              $$SELECT h.signature FROM policy_helpers h
+                  JOIN pg_depend d ON d.refobjid = h.oid AND d.classid = 'pg_policy'::regclass
+                  JOIN pg_policy pol ON pol.oid = d.objid
+                 WHERE 'anon'::regrole = ANY (pol.polroles)
+                UNION SELECT 'arcanea.in_own_storage_folder(text)' UNION SELECT 'arcanea.uuid_or_null(text)'$$,
+              'arcanea: anon may execute exactly what the anon storage read policy calls');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                  WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('authenticated', p.oid, 'EXECUTE')$$,
               $$SELECT signature FROM policy_helpers$$,
-              'arcanea: authenticated may execute exactly the helpers that policies call');
+              'arcanea: authenticated may execute exactly the helpers that policies and constraints call');
 SELECT is_empty($$SELECT signature FROM policy_helpers WHERE prosecdef$$,
-                'arcanea: no helper called by a policy is SECURITY DEFINER');
+                'arcanea: no helper called by a policy or a constraint is SECURITY DEFINER');
 SELECT set_eq($$SELECT p.proname::text FROM pg_proc p
                  WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('service_role', p.oid, 'EXECUTE')$$,
-              ARRAY['recount_counters', 'prune_rate_limit_usage'],
-              'arcanea: service_role may execute the two maintenance functions only');
+              ARRAY['recount_counters', 'prune_rate_limit_usage', 'texts_within'],
+              'arcanea: service_role may execute the two maintenance functions and what its writes'' constraints call');
+-- arcanea.buckets: the storage policies read which buckets are Arcanea's.
 SELECT is_empty($$SELECT r || ' on ' || c.oid::regclass FROM pg_class c, unnest(ARRAY['anon', 'authenticated']) r
                    WHERE c.relnamespace = 'arcanea'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                     AND c.oid <> 'arcanea.buckets'::regclass
                      AND (has_table_privilege(r, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
                           OR has_any_column_privilege(r, c.oid, 'SELECT, INSERT, UPDATE, REFERENCES')
                           OR (c.relkind = 'S' AND has_sequence_privilege(r, c.oid, 'USAGE, SELECT, UPDATE')))$$,
-                'arcanea: anon and authenticated hold no privilege on its tables and sequences');
+                'arcanea: anon and authenticated hold no privilege on its tables and sequences (but reading arcanea.buckets)');
+SELECT is_empty($$SELECT r || ' ' || pr FROM unnest(ARRAY['anon', 'authenticated']) r,
+                         unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) pr
+                   WHERE has_table_privilege(r, 'arcanea.buckets', pr)$$,
+                'arcanea.buckets: anon and authenticated only read it');
 
 -- The helpers every policy calls must be callable by the API roles.
 SELECT is_empty($$SELECT r || ': ' || f FROM unnest(ARRAY['anon', 'authenticated']) r,

@@ -9,8 +9,8 @@ pub fn is_valid(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// Turn free text (an e-mail's local part, a display name) into a valid
-/// username, or `None` when too little of it survives.
+/// Turn free text (a Luminor's name or slug) into a valid username, or
+/// `None` when too little of it survives.
 ///
 /// Lowercases, maps separators (`.`, `-`, `+`, space) to `_`, drops every
 /// other character, folds runs of `_`, trims `_` at both ends and cuts to
@@ -35,29 +35,52 @@ pub fn normalize(raw: &str) -> Option<String> {
     (trimmed.len() >= MIN_LEN).then(|| trimmed.to_string())
 }
 
+/// Words that would make a username pass for the service itself.  A name is
+/// reserved when, without trailing digits and underscores, it is one of
+/// these or the name of a Luminor ("admin", "support_2", "lumina7"), or when
+/// it starts with "arcanea".
+pub const RESERVED: &[&str] = &[
+    "admin", "administrator", "support", "system", "moderator", "mod", "root", "staff", "official",
+    "security", "help", "team",
+];
+pub const RESERVED_PREFIX: &str = "arcanea";
+
+/// Whether `name` is reserved; `luminor_names` are the Luminors' names and
+/// slugs as stored (normalised here as a username would be).
+pub fn is_reserved<S: AsRef<str>>(name: &str, luminor_names: &[S]) -> bool {
+    let name = name.to_ascii_lowercase();
+    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
+    name.starts_with(RESERVED_PREFIX)
+        || RESERVED.contains(&stem)
+        || luminor_names.iter().filter_map(|l| normalize(l.as_ref())).any(|l| l == stem)
+}
+
+/// The stem of generated usernames: neutral, never taken from an e-mail
+/// address (which would publish part of it).
+pub const GENERATED_STEM: &str = "creator";
+
 /// The usernames to try for a new user, best first.  The caller inserts with
 /// ON CONFLICT DO NOTHING and takes the first that is free.
 ///
-/// 1. the username the user asked for at signup, if it is valid as given;
-/// 2. the e-mail's local part, normalised (or `user` if nothing survives);
-/// 3. that base with numeric suffixes of growing width, drawn from a hash of
-///    the user's id, so that 10,000 signups as `alex@...` fan out instead of
-///    probing `alex_1`, `alex_2`, ... one by one, and ids that differ in a
-///    single byte still get different suffixes;
-/// 4. `u` and the id in base 36, which no other user's id can produce.
+/// 1. the username the user asked for at signup, normalised (`Neo Anderson`
+///    becomes `neo_anderson`), if enough of it survives;
+/// 2. that name, or `creator` when none was asked for, with numeric
+///    suffixes of growing width, drawn from a hash of the user's id, so that
+///    10,000 signups asking for `alex` fan out instead of probing `alex_1`,
+///    `alex_2`, ... one by one, and ids that differ in a single byte still
+///    get different suffixes;
+/// 3. `u` and the id in base 36, which no other user's id can produce.
 ///
-/// [`fallback`] continues the list should all of these be taken (by names
-/// people chose).
-pub fn candidates(requested: Option<&str>, email: Option<&str>, user_id: &[u8; 16]) -> Vec<String> {
+/// The e-mail address is not used: a name derived from it would publish
+/// part of it.  [`fallback`] continues the list should all of these be
+/// taken (by names people chose).  The caller drops reserved names.
+pub fn candidates(requested: Option<&str>, user_id: &[u8; 16]) -> Vec<String> {
     let mut out = Vec::with_capacity(10);
-    if let Some(name) = requested.map(str::trim) {
-        if is_valid(name) {
-            out.push(name.to_string());
-        }
+    let requested = requested.and_then(normalize);
+    if let Some(name) = &requested {
+        out.push(name.clone());
     }
-    let local_part = email.and_then(|e| e.split('@').next()).unwrap_or("");
-    let base = normalize(local_part).unwrap_or_else(|| "user".to_string());
-    out.push(base.clone());
+    let base = requested.unwrap_or_else(|| GENERATED_STEM.to_string());
 
     let seed = u128::from_be_bytes(*user_id);
     for (round, width) in [4u32, 6, 6, 8, 8].into_iter().enumerate() {
@@ -136,19 +159,27 @@ mod unit {
     }
 
     #[test]
-    fn candidates_start_with_the_request_then_the_email() {
-        let c = candidates(Some("neo"), Some("Thomas.Anderson@matrix.io"), &ID);
+    fn candidates_start_with_the_request_then_its_variants() {
+        let c = candidates(Some("neo"), &ID);
         assert_eq!(c[0], "neo");
-        assert_eq!(c[1], "thomas_anderson");
+        assert!(c[1].starts_with("neo_"), "{c:?}");
         assert!(c.iter().all(|n| is_valid(n)), "{c:?}");
     }
 
     #[test]
-    fn invalid_requests_and_missing_emails_still_yield_valid_names() {
-        let c = candidates(Some("NO SPACES!"), None, &ID);
-        assert_eq!(c[0], "user");
+    fn a_request_is_normalised() {
+        assert_eq!(candidates(Some("  Neo Anderson! "), &ID)[0], "neo_anderson");
+        assert_eq!(candidates(Some("morpheus_01"), &ID)[0], "morpheus_01");
+    }
+
+    #[test]
+    fn without_a_usable_request_the_name_is_generated_not_taken_from_anything() {
+        let c = candidates(Some("!!"), &ID);
+        assert!(c[0].starts_with("creator_"), "{c:?}");
         assert!(c.iter().all(|n| is_valid(n)), "{c:?}");
-        let long = candidates(None, Some(&format!("{}@x.io", "y".repeat(64))), &ID);
+        let none = candidates(None, &ID);
+        assert_eq!(none, c);
+        let long = candidates(Some(&"y".repeat(30)), &ID);
         assert!(long.iter().all(|n| is_valid(n)), "{long:?}");
         assert!((0..50).map(|a| fallback(&ID, a)).all(|n| is_valid(&n)));
     }
@@ -157,12 +188,27 @@ mod unit {
     fn ids_differing_in_one_byte_share_no_id_derived_name() {
         let mut other = ID;
         other[15] = 0x02;
-        let mine = candidates(None, Some("zed@k.io"), &ID);
-        let theirs = candidates(None, Some("zed@k.io"), &other);
-        for name in &mine[1..] {
-            assert!(!theirs[1..].contains(name), "{name} shared");
+        let mine = candidates(None, &ID);
+        let theirs = candidates(None, &other);
+        for name in &mine {
+            assert!(!theirs.contains(name), "{name} shared");
         }
         assert_ne!(fallback(&ID, 0), fallback(&other, 0));
+    }
+
+    #[test]
+    fn reserved_names_pass_for_the_service_or_a_luminor() {
+        let luminors = ["Lumina", "harmonix", "kinetix-prime"];
+        for name in ["admin", "Admin", "admin_1", "support99", "root", "arcanea", "arcanea_team", "lumina", "lumina_7",
+                     "kinetix_prime", "harmonix"] {
+            assert!(is_reserved(name, &luminors), "{name} should be reserved");
+        }
+        for name in ["ada", "admiral", "lumina_art", "rootbeer", "my_support", "helper"] {
+            assert!(!is_reserved(name, &luminors), "{name} should be free");
+        }
+        // Every generated name is free, whatever the Luminors are called.
+        assert!(candidates(None, &ID).iter().all(|n| !is_reserved(n, &luminors)));
+        assert!((0..5).map(|a| fallback(&ID, a)).all(|n| !is_reserved(&n, &luminors)));
     }
 
     #[test]
