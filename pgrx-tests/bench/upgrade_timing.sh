@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# pgrx-tests/bench/upgrade_timing.sh: ALTER EXTENSION arcanea UPDATE on the
+# benchmark's data set, as an operator runs it: how long it takes, and how
+# long each table stays locked.
+#
+#   pgrx-tests/bench/upgrade_timing.sh [--scale S] [--seed N] [--out FILE] [--fresh]
+#
+# On its own cluster (127.0.0.1:54353, data in .stack/upgrade-pgdata, the
+# benchmark's memory settings), whose dynamic_library_path finds a private
+# lib folder first:
+#   1. the last release's arcanea.so (release_package) goes into that folder;
+#      a database is created at that release and filled by generate.sql at
+#      scale S; it is kept as a template (upgrade_source_<scale>_<seed>), so
+#      a rerun copies it instead of generating again (--fresh regenerates);
+#   2. a copy of it is made, the installed (new) arcanea.so is renamed over
+#      the old one, and ALTER EXTENSION arcanea UPDATE runs while another
+#      connection samples pg_locks every 10 ms: for every relation the
+#      update locks, the strongest mode it took and when it first held it.
+#      A lock is held until the update commits, so a relation is locked from
+#      that first sample to the end;
+#   3. the report (FILE, default pgrx-tests/bench/UPGRADE_RESULTS.md): the
+#      update's duration, and per relation its lock, how long it was held
+#      and what that lock blocks.
+# Lock times are accurate to the sampling interval (10 ms) plus the time a
+# sample takes.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+
+SCALE=1
+SEED=42
+FRESH=0
+OUT=$ARCANEA_ROOT/pgrx-tests/bench/UPGRADE_RESULTS.md
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --scale) SCALE=$2; shift 2 ;;
+        --seed) SEED=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        --fresh) FRESH=1; shift ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+        *) die "unknown argument: $1" ;;
+    esac
+done
+[[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || die "--scale must be a positive number"
+[[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be an integer"
+
+PORT=${ARCANEA_UPGRADE_PG_PORT:-54353}
+STACK=$(stack_dir)
+DATA=$STACK/upgrade-pgdata
+LIB=$STACK/upgrade-lib
+OLD=$(release_versions | tail -n 1)
+NEW=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ARCANEA_ROOT/Cargo.toml" | head -n 1)
+NEW_SO="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"
+SOURCE_DB=upgrade_source_$(tr . _ <<<"$SCALE")_$SEED
+RUN_DB=upgrade_run
+now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+sq() { cluster_psql "$PORT" "$@"; }
+
+OLD_PKG=$(release_package "$OLD")
+install -d -m 0755 "$LIB"
+# The old library for the source database (and for generating it).
+install -m 0755 "$OLD_PKG/lib/arcanea.so" "$LIB/arcanea.so.new"
+mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
+
+trap 'cluster_stop "$DATA" >/dev/null 2>&1 || true' EXIT
+cluster_start "$DATA" "$PORT" --fast
+restart=0
+for kv in "shared_buffers=2GB" "effective_cache_size=8GB" "maintenance_work_mem=1GB" "max_wal_size=4GB" \
+          "checkpoint_timeout=1h" "jit=off" "dynamic_library_path=$LIB:\$libdir"; do
+    k=${kv%%=*} v=${kv#*=}
+    cur=$(sq postgres -At -c "SELECT coalesce((SELECT setting FROM pg_file_settings WHERE name = '$k' AND applied IS NOT NULL ORDER BY seqno DESC LIMIT 1), '')")
+    if [[ "$cur" != "$v" ]]; then
+        sq postgres -c "ALTER SYSTEM SET $k = '$v'"
+        restart=1
+    fi
+done
+if ((restart)); then
+    cluster_stop "$DATA"
+    cluster_start "$DATA" "$PORT" --fast
+fi
+
+# ---------------------------------------------------------------------------
+# 1. The source database, at the last release, with the benchmark's data
+# ---------------------------------------------------------------------------
+have=$(sq postgres -At -c "SELECT count(*) FROM pg_database WHERE datname = '$SOURCE_DB'")
+if [[ "$have" == 1 && $FRESH -eq 0 ]] \
+   && [[ "$(sq "$SOURCE_DB" -At -c "SELECT extversion FROM pg_extension WHERE extname = 'arcanea'")" == "$OLD" ]] \
+   && [[ "$(sq "$SOURCE_DB" -At -c "SELECT value FROM bench.meta WHERE key = 'complete'" 2>/dev/null)" == true ]]; then
+    log "reusing $SOURCE_DB ($OLD, scale $SCALE, seed $SEED; --fresh regenerates)"
+    GEN_SECONDS=$(sq "$SOURCE_DB" -At -c "SELECT value FROM bench.meta WHERE key = 'gen_seconds'")
+else
+    sq postgres -c "DROP DATABASE IF EXISTS $SOURCE_DB WITH (FORCE)" -c "CREATE DATABASE $SOURCE_DB"
+    sq "$SOURCE_DB" -c "CREATE EXTENSION arcanea VERSION '$OLD'"
+    t0=$SECONDS
+    sq "$SOURCE_DB" -v scale="$SCALE" -v seed="$SEED" -f "$ARCANEA_ROOT/pgrx-tests/bench/generate.sql"
+    GEN_SECONDS=$((SECONDS - t0))
+    sq "$SOURCE_DB" -c "INSERT INTO bench.meta VALUES ('gen_seconds', '$GEN_SECONDS')" -c "VACUUM ANALYZE"
+    log "generated scale $SCALE at $OLD in ${GEN_SECONDS}s"
+fi
+
+# ---------------------------------------------------------------------------
+# 2. A copy of it, the new library, and the update under a lock sampler
+# ---------------------------------------------------------------------------
+sq postgres -c "DROP DATABASE IF EXISTS $RUN_DB WITH (FORCE)"
+t0=$(now_ms)
+sq postgres -c "CREATE DATABASE $RUN_DB TEMPLATE $SOURCE_DB"
+COPY_MS=$(($(now_ms) - t0))
+COUNTS=$(sq "$RUN_DB" -At -F ' ' -c "
+    SELECT string_agg(format('%s %s', t, n), ', ' ORDER BY t) FROM (
+        SELECT 'profiles' t, count(*) n FROM public.profiles UNION ALL SELECT 'creations', count(*) FROM public.creations
+        UNION ALL SELECT 'likes', count(*) FROM public.likes UNION ALL SELECT 'comments', count(*) FROM public.comments
+        UNION ALL SELECT 'luminor_messages', count(*) FROM public.luminor_messages
+        UNION ALL SELECT 'notifications', count(*) FROM public.notifications) x")
+DB_SIZE=$(sq "$RUN_DB" -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
+install -m 0755 "$NEW_SO" "$LIB/arcanea.so.new"
+mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"; cluster_stop "$DATA" >/dev/null 2>&1 || true' EXIT
+# The sampler waits for the update's backend, then records its relation
+# locks every 10 ms until the backend is idle again.
+sq "$RUN_DB" -At -F '|' >"$WORK/samples" <<'SQL' &
+SET search_path = pg_catalog;
+CREATE TEMP TABLE samples (at timestamptz, rel regclass, mode text);
+DO $sample$
+DECLARE
+    upgrade_pid int;
+    deadline timestamptz := clock_timestamp() + interval '60 minutes';
+BEGIN
+    WHILE upgrade_pid IS NULL AND clock_timestamp() < deadline LOOP
+        PERFORM pg_stat_clear_snapshot();
+        SELECT a.pid INTO upgrade_pid FROM pg_stat_activity a
+         WHERE a.application_name = 'arcanea-upgrade' AND a.state = 'active';
+        PERFORM pg_sleep(0.002);
+    END LOOP;
+    LOOP
+        INSERT INTO samples
+        SELECT clock_timestamp(), l.relation, l.mode FROM pg_locks l
+         WHERE l.pid = upgrade_pid AND l.locktype = 'relation' AND l.granted
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
+        PERFORM pg_stat_clear_snapshot();
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = upgrade_pid AND state = 'active')
+               OR clock_timestamp() > deadline;
+        PERFORM pg_sleep(0.01);
+    END LOOP;
+END
+$sample$;
+-- Per relation: the strongest mode held, and when it was first seen (ms
+-- since the epoch), only for relations that hold users' data or index it.
+WITH strength(mode, rank) AS (VALUES
+    ('AccessShareLock', 1), ('RowShareLock', 2), ('RowExclusiveLock', 3), ('ShareUpdateExclusiveLock', 4),
+    ('ShareLock', 5), ('ShareRowExclusiveLock', 6), ('ExclusiveLock', 7), ('AccessExclusiveLock', 8))
+SELECT s.rel::text,
+       (array_agg(s.mode ORDER BY st.rank DESC))[1],
+       (extract(epoch FROM min(s.at)) * 1000)::bigint
+  FROM samples s JOIN strength st ON st.mode = s.mode
+  JOIN pg_class c ON c.oid = s.rel
+ WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace, 'storage'::regnamespace,
+                          'auth'::regnamespace)
+   AND c.relkind IN ('r', 'p')
+ GROUP BY s.rel
+ ORDER BY 3, 1;
+SQL
+SAMPLER=$!
+sleep 0.5
+t_start=$(now_ms)
+PGAPPNAME=arcanea-upgrade sq "$RUN_DB" -c "ALTER EXTENSION arcanea UPDATE" 2>"$WORK/update.err" \
+    || { cat "$WORK/update.err" >&2; die "ALTER EXTENSION arcanea UPDATE failed"; }
+t_end=$(now_ms)
+wait "$SAMPLER" || die "the lock sampler failed"
+UPDATE_MS=$((t_end - t_start))
+VERSION=$(sq "$RUN_DB" -At -c "SELECT extversion FROM pg_extension WHERE extname = 'arcanea'")
+[[ "$VERSION" == "$NEW" ]] || die "after the update the version is $VERSION, not $NEW"
+WARNINGS=$(grep -c WARNING "$WORK/update.err" || true)
+
+blocks() {
+    case $1 in
+        AccessExclusiveLock) echo "reads and writes" ;;
+        ExclusiveLock|ShareRowExclusiveLock|ShareLock) echo "writes" ;;
+        ShareUpdateExclusiveLock) echo "other DDL and VACUUM" ;;
+        *) echo "nothing the app does (only DDL waits)" ;;
+    esac
+}
+{
+    echo "# ALTER EXTENSION arcanea UPDATE ($OLD → $NEW) on the benchmark data set"
+    echo
+    echo "Generated by \`pgrx-tests/bench/upgrade_timing.sh --scale $SCALE --seed $SEED\` on $(date -u +%Y-%m-%d),"
+    echo "$(nproc) cores, $(cluster_psql "$PORT" postgres -At -c 'SHOW server_version'); the new library is the installed build"
+    echo "($(readelf -S "$NEW_SO" 2>/dev/null | grep -q '\.debug_info' && echo 'debug' || echo 'release') build; the update runs SQL, so the build hardly matters)."
+    echo
+    echo "| | |"
+    echo "| --- | --- |"
+    echo "| data set | scale $SCALE, seed $SEED: $COUNTS; database $DB_SIZE |"
+    echo "| generated at $OLD in | ${GEN_SECONDS} s (once; copied for each run in $((COPY_MS / 1000)) s) |"
+    echo "| **ALTER EXTENSION arcanea UPDATE** | **$UPDATE_MS ms** |"
+    echo "| warnings | $WARNINGS (a limit left NOT VALID over old rows would be one) |"
+    echo
+    echo "Each relation the update locked, with the strongest lock it took and how long it held it"
+    echo "(from the first 10 ms sample that saw the lock to the commit). Indexes are left out: their"
+    echo "table's lock is the one requests wait on."
+    echo
+    echo "| relation | lock | held (ms) | blocks |"
+    echo "| --- | --- | --- | --- |"
+    while IFS='|' read -r rel mode first; do
+        [[ -n "$rel" ]] || continue
+        echo "| \`$rel\` | $mode | $((t_end - first)) | $(blocks "$mode") |"
+    done <"$WORK/samples"
+} >"$OUT"
+log "update took $UPDATE_MS ms; report in $OUT"
+cat "$OUT"
