@@ -52,7 +52,7 @@ ARCANEA_DEV_JWT_SECRET=${ARCANEA_JWT_SECRET:-super-secret-jwt-token-with-at-leas
 # Debian packages the tooling needs (pgtap = extension + pg_prove).
 ARCANEA_APT_PACKAGES=(
     postgresql-15 postgresql-server-dev-15 postgresql-contrib
-    pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+    pgtap postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-cron
     libclang-dev clang build-essential pkg-config libssl-dev
     sudo curl openssl ca-certificates git
 )

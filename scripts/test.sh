@@ -12,6 +12,8 @@
 #               into a staging folder, then the SQL and control files copied and
 #               arcanea.so renamed into the system PostgreSQL 15 (the plain
 #               build, after pg_test's test build)
+#   types       scripts/types.sh --check: types/database.ts matches the schema
+#               of the installed extension (generated on a throwaway cluster)
 #   releases    release_package for every released version (sql/released/
 #               releases.txt): built from its commit once per machine, cached
 #               (the upgrade tests install it)
@@ -84,6 +86,10 @@ suite_install() {
     # cargo pgrx test installed the pg_test build (with its `tests` schema);
     # the SQL suites must run against the plain one.
     pgrx_install
+}
+
+suite_types() {
+    bash scripts/types.sh --check
 }
 
 suite_test_cluster() {
@@ -273,6 +279,7 @@ if want pg_test; then run_suite pg_test suite_pg_test; fi
 LAST_RC=0
 if want install; then run_suite install suite_install; fi
 if [[ $LAST_RC -eq 0 ]]; then
+    if want types; then run_suite types suite_types; fi
     if want releases; then run_suite releases suite_releases; fi
     if want pgtap || want pgtap-upgraded || want pgtap-supabase || want pgtap-supabase-upgraded \
         || want isolated || want shell; then
@@ -296,7 +303,7 @@ if [[ $LAST_RC -eq 0 ]]; then
     if want e2e; then run_suite e2e suite_e2e; fi
     if want bench-smoke; then run_suite bench-smoke suite_bench_smoke; fi
 else
-    for s in releases pgtap pgtap-upgraded pgtap-supabase pgtap-supabase-upgraded isolated shell e2e bench-smoke; do
+    for s in types releases pgtap pgtap-upgraded pgtap-supabase pgtap-supabase-upgraded isolated shell e2e bench-smoke; do
         if want "$s"; then skip_suite "$s" "install failed"; fi
     done
 fi

@@ -24,6 +24,21 @@
 -- and wrote into every index of creations (bench/analysis.md).
 -- ============================================================================
 
+-- The extension's own relations in public and arcanea, read from the
+-- catalog (pg_depend): RLS (50_security.sql), the service role's grants
+-- (55_privileges.sql), backups (90_finalize.sql) and the drop guard
+-- (80_drop_guard.sql) take their lists of tables from here, so a new table
+-- cannot be left out of one.
+CREATE FUNCTION arcanea.own_relations()
+RETURNS TABLE (rel regclass, relkind "char", relpersistence "char", relnamespace regnamespace)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT c.oid::regclass, c.relkind, c.relpersistence, c.relnamespace::regnamespace
+      FROM pg_class c
+      JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+      JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
+     WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace)
+$$;
+
 -- ARC-000123: six digits at least, more once a million users have signed up.
 CREATE SEQUENCE arcanea.arcanean_id_seq AS bigint START 1;
 

@@ -36,3 +36,26 @@ CREATE TRIGGER creations_collect_terms
     AFTER INSERT OR UPDATE OF title, tags, description, status, is_public ON public.creations
     FOR EACH ROW WHEN (NEW.status = 'published' AND NEW.is_public)
     EXECUTE FUNCTION arcanea.creations_collect_terms();
+
+-- ---------------------------------------------------------------------------
+-- The tsquery of what a person typed, for search_creations
+-- (src/queries/discovery/search_*.sql).  websearch_to_tsquery accepts
+-- anything a person types ("quotes", -not, or) and never raises a syntax
+-- error.  The stemmed (english) and verbatim (simple) forms are OR-ed,
+-- except when stemming changes nothing (most words): OR-ing a query with
+-- itself doubles the GIN lookups and the ranking work.
+--
+-- Immutable plain SQL with no SET clause, so the planner inlines it and,
+-- for a constant argument, folds it to a constant: the search estimate
+-- (an EXPLAIN with the words as constants) depends on that.  Every name is
+-- qualified instead; only the extension owner may execute it.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.search_query(input text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN pg_catalog.websearch_to_tsquery('pg_catalog.english', input)
+                     OPERATOR(pg_catalog.=) pg_catalog.websearch_to_tsquery('pg_catalog.simple', input)
+                THEN pg_catalog.websearch_to_tsquery('pg_catalog.english', input)
+                ELSE pg_catalog.websearch_to_tsquery('pg_catalog.english', input)
+                     OPERATOR(pg_catalog.||) pg_catalog.websearch_to_tsquery('pg_catalog.simple', input)
+           END
+$$;

@@ -9,9 +9,12 @@
 
 -- Whether the request runs as a trusted role: the service role (BYPASSRLS)
 -- or a superuser in psql.  PostgREST's role is the `role` setting, which a
--- SECURITY DEFINER function does not change.
+-- SECURITY DEFINER function does not change.  Every RPC asks (through
+-- crate::identity), so it is plain SQL with no SET clause, which the
+-- planner inlines into the caller's statement; every name is qualified,
+-- and only the extension owner may execute it.
 CREATE FUNCTION arcanea.caller_is_trusted() RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT coalesce((SELECT r.rolsuper OR r.rolbypassrls
                        FROM pg_catalog.pg_roles r
                       WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),

@@ -25,16 +25,22 @@
 -- privileges handed out.
 -- ============================================================================
 
-ALTER TABLE public.profiles              ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.luminors              ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.luminor_conversations ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.luminor_messages      ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.luminor_relationships ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.creations             ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.likes                 ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.comments              ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.follows               ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.notifications         ENABLE ROW LEVEL SECURITY;
+-- Every table of the extension in public, which PostgREST exposes, has RLS
+-- (the list comes from the catalog, so a new table cannot be missed; the
+-- policies below decide what each role sees of it).
+DO $enable_rls$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN
+        SELECT o.rel FROM arcanea.own_relations() o
+         WHERE o.relkind IN ('r', 'p') AND o.relnamespace = 'public'::regnamespace
+         ORDER BY 1
+    LOOP
+        EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+    END LOOP;
+END
+$enable_rls$;
 
 -- ---------------------------------------------------------------------------
 -- profiles: everyone reads the public fields; the owner edits their own

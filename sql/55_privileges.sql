@@ -71,15 +71,17 @@ BEGIN
 
     -- -----------------------------------------------------------------------
     -- 3. Tables and columns.  service_role has BYPASSRLS (as in Supabase)
-    --    and every table privilege; anon reads; authenticated reads and
-    --    writes the columns a person edits.  Counters, XP, tier,
-    --    verification, billing, moderation flags and timestamps are written
-    --    only by the database and the service role.
+    --    and every privilege on every table in public; anon reads;
+    --    authenticated reads and writes the columns a person edits.
+    --    Counters, XP, tier, verification, billing, moderation flags and
+    --    timestamps are written only by the database and the service role.
     -- -----------------------------------------------------------------------
-    GRANT ALL ON public.profiles, public.luminors, public.luminor_conversations,
-                 public.luminor_messages, public.luminor_relationships, public.creations,
-                 public.likes, public.comments, public.follows, public.notifications
-        TO service_role;
+    FOR obj IN
+        SELECT o.rel AS tbl FROM arcanea.own_relations() o
+         WHERE o.relkind IN ('r', 'p') AND o.relnamespace = 'public'::regnamespace
+    LOOP
+        EXECUTE format('GRANT ALL ON TABLE %s TO service_role', obj.tbl);
+    END LOOP;
     GRANT USAGE, SELECT ON SEQUENCE arcanea.arcanean_id_seq TO service_role;
 
     -- profiles: billing (Stripe ids, subscription status) is not readable

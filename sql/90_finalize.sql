@@ -18,22 +18,25 @@ ALTER FUNCTION arcanea.enforce_rate_limit() SECURITY DEFINER SET search_path = p
 -- luminors too: the seeded three may have been edited, and their counters
 -- move; restoring them replaces the seeded rows, see 40_luminors_seed.sql).
 -- ---------------------------------------------------------------------------
-SELECT pg_catalog.pg_extension_config_dump('public.profiles', '');
-SELECT pg_catalog.pg_extension_config_dump('public.luminors', '');
-SELECT pg_catalog.pg_extension_config_dump('public.luminor_conversations', '');
-SELECT pg_catalog.pg_extension_config_dump('public.luminor_messages', '');
-SELECT pg_catalog.pg_extension_config_dump('public.luminor_relationships', '');
-SELECT pg_catalog.pg_extension_config_dump('public.creations', '');
-SELECT pg_catalog.pg_extension_config_dump('public.likes', '');
-SELECT pg_catalog.pg_extension_config_dump('public.comments', '');
-SELECT pg_catalog.pg_extension_config_dump('public.follows', '');
-SELECT pg_catalog.pg_extension_config_dump('public.notifications', '');
-SELECT pg_catalog.pg_extension_config_dump('arcanea.arcanean_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('arcanea.search_terms', '');
--- The operator's limits (the usage table is transient and not dumped).
-SELECT pg_catalog.pg_extension_config_dump('arcanea.rate_limits', '');
--- Which storage buckets are the extension's to govern.
-SELECT pg_catalog.pg_extension_config_dump('arcanea.buckets', '');
+-- Every table and sequence the extension made in public and arcanea, read
+-- from the catalog (so a new one cannot be left out of backups), but the
+-- UNLOGGED ones: their rows are transient (the rate-limit usage windows).
+-- That includes the operator's rate limits, the search vocabulary and the
+-- list of storage buckets the extension governs.
+-- One call per statement: each rewrites the extension's catalog row.
+DO $config_dump$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN
+        SELECT o.rel FROM arcanea.own_relations() o
+         WHERE o.relkind IN ('r', 'p', 'S') AND o.relpersistence = 'p'
+         ORDER BY 1
+    LOOP
+        PERFORM pg_catalog.pg_extension_config_dump(t, '');
+    END LOOP;
+END
+$config_dump$;
 
 -- The compatibility tables, when this extension created them (bare
 -- PostgreSQL): their rows are users' data too.  Inside Supabase they are

@@ -131,9 +131,57 @@ IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'is_reserved_username_wrapper';
 
+-- The catalog's list of the extension's relations, which the lists of
+-- tables below read (10_tables.sql).
+CREATE FUNCTION arcanea.own_relations()
+RETURNS TABLE (rel regclass, relkind "char", relpersistence "char", relnamespace regnamespace)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT c.oid::regclass, c.relkind, c.relpersistence, c.relnamespace::regnamespace
+      FROM pg_class c
+      JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+      JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
+     WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace)
+$$;
+
+-- Search's query expression, one function instead of a copy per statement
+-- (25_search_terms.sql), and the drop guard's catalog-driven table list
+-- (80_drop_guard.sql).
+CREATE FUNCTION arcanea.search_query(input text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN pg_catalog.websearch_to_tsquery('pg_catalog.english', input)
+                     OPERATOR(pg_catalog.=) pg_catalog.websearch_to_tsquery('pg_catalog.simple', input)
+                THEN pg_catalog.websearch_to_tsquery('pg_catalog.english', input)
+                ELSE pg_catalog.websearch_to_tsquery('pg_catalog.english', input)
+                     OPERATOR(pg_catalog.||) pg_catalog.websearch_to_tsquery('pg_catalog.simple', input)
+           END
+$$;
+CREATE FUNCTION arcanea.user_tables_with_rows() RETURNS text[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+    has_rows boolean;
+    found text[] := '{}';
+BEGIN
+    FOR t IN
+        SELECT o.rel FROM arcanea.own_relations() o
+         WHERE o.relkind IN ('r', 'p') AND o.relnamespace = 'public'::regnamespace
+           AND EXISTS (SELECT 1 FROM pg_constraint k
+                        WHERE k.conrelid = o.rel AND k.contype = 'f'
+                          AND k.confrelid IN ('auth.users'::regclass, 'public.profiles'::regclass))
+         ORDER BY o.rel::text
+    LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', t) INTO has_rows;
+        IF has_rows THEN
+            found := found || t::text;
+        END IF;
+    END LOOP;
+    RETURN found;
+END
+$$;
+
 -- Rules the table API keeps (35_rules.sql).
 CREATE FUNCTION arcanea.caller_is_trusted() RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT coalesce((SELECT r.rolsuper OR r.rolbypassrls
                        FROM pg_catalog.pg_roles r
                       WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
@@ -358,6 +406,86 @@ CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authentica
 CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
     USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b) AND arcanea.in_own_storage_folder(name));
 
+-- Realtime: notifications and messages join the supabase_realtime
+-- publication (70_realtime.sql).  No table lock: membership is catalog only.
+DO $realtime$
+DECLARE
+    t regclass;
+    messages text := pg_catalog.current_setting('client_min_messages');
+BEGIN
+    -- A publication cannot be a member of an extension, so pg_dump writes
+    -- this one into a dump, and restoring it after CREATE EXTENSION reports
+    -- that it exists already (docs/operations.md#backup-and-restore).
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime') THEN
+        -- Quiet: on a server without wal_level = logical (a bare PostgreSQL
+        -- that runs no Realtime) PostgreSQL warns that nothing can stream.
+        PERFORM pg_catalog.set_config('client_min_messages', 'error', true);
+        CREATE PUBLICATION supabase_realtime;
+        PERFORM pg_catalog.set_config('client_min_messages', messages, true);
+    END IF;
+    FOREACH t IN ARRAY ARRAY['public.notifications', 'public.luminor_messages']::regclass[] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr
+                         JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                        WHERE p.pubname = 'supabase_realtime' AND pr.prrelid = t)
+           AND NOT (SELECT puballtables FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime') THEN
+            EXECUTE format('ALTER PUBLICATION supabase_realtime ADD TABLE %s', t);
+        END IF;
+    END LOOP;
+END
+$realtime$;
+
+-- Scheduled maintenance with pg_cron (75_maintenance.sql).
+CREATE FUNCTION arcanea.maintenance_jobs(OUT job_name text, OUT schedule text, OUT command text)
+RETURNS SETOF record
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    VALUES
+        ('arcanea-archive-conversations', '0 3 1 * *', 'SELECT public.archive_old_conversations(''90 days'')'),
+        ('arcanea-cleanup-notifications', '0 4 * * 0', 'SELECT public.cleanup_notifications(''30 days'')'),
+        ('arcanea-prune-rate-limits',     '15 * * * *', 'SELECT arcanea.prune_rate_limit_usage()'),
+        ('arcanea-recount-counters',      '30 4 * * 0', 'SELECT count(*) FROM arcanea.recount_counters()'),
+        ('arcanea-vacuum-analyze',        '0 5 * * *',
+         'VACUUM (ANALYZE) public.likes, public.follows, public.comments, public.notifications, '
+         'public.luminor_messages, public.creations, public.profiles')
+$$;
+CREATE FUNCTION arcanea.schedule_maintenance()
+RETURNS TABLE (job_name text, schedule text, command text, jobid bigint)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF to_regprocedure('cron.schedule(text, text, text)') IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Install pg_cron (shared_preload_libraries = ''pg_cron'', cron.database_name = '
+                         'this database), run CREATE EXTENSION pg_cron, then call arcanea.schedule_maintenance() '
+                         'again; or run the jobs of arcanea.maintenance_jobs() with a scheduler of your own.';
+    END IF;
+    RETURN QUERY
+    SELECT j.job_name, j.schedule, j.command,
+           cron.schedule(j.job_name, j.schedule, j.command)::bigint
+      FROM arcanea.maintenance_jobs() j;
+END
+$$;
+CREATE FUNCTION arcanea.unschedule_maintenance() RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    removed integer := 0;
+    name text;
+BEGIN
+    IF to_regprocedure('cron.unschedule(name)') IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Nothing was scheduled with it: arcanea.schedule_maintenance() needs pg_cron.';
+    END IF;
+    FOR name IN SELECT j.job_name FROM arcanea.maintenance_jobs() j LOOP
+        IF EXISTS (SELECT 1 FROM cron.job WHERE jobname = name) THEN
+            PERFORM cron.unschedule(name::name);
+            removed := removed + 1;
+        END IF;
+    END LOOP;
+    RETURN removed;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Last: every privilege as 55_privileges.sql states it, whatever 0.1.0 and
 -- the database's default privileges left (inside Supabase, ALL to the API
@@ -409,15 +537,17 @@ BEGIN
 
     -- -----------------------------------------------------------------------
     -- 3. Tables and columns.  service_role has BYPASSRLS (as in Supabase)
-    --    and every table privilege; anon reads; authenticated reads and
-    --    writes the columns a person edits.  Counters, XP, tier,
-    --    verification, billing, moderation flags and timestamps are written
-    --    only by the database and the service role.
+    --    and every privilege on every table in public; anon reads;
+    --    authenticated reads and writes the columns a person edits.
+    --    Counters, XP, tier, verification, billing, moderation flags and
+    --    timestamps are written only by the database and the service role.
     -- -----------------------------------------------------------------------
-    GRANT ALL ON public.profiles, public.luminors, public.luminor_conversations,
-                 public.luminor_messages, public.luminor_relationships, public.creations,
-                 public.likes, public.comments, public.follows, public.notifications
-        TO service_role;
+    FOR obj IN
+        SELECT o.rel AS tbl FROM arcanea.own_relations() o
+         WHERE o.relkind IN ('r', 'p') AND o.relnamespace = 'public'::regnamespace
+    LOOP
+        EXECUTE format('GRANT ALL ON TABLE %s TO service_role', obj.tbl);
+    END LOOP;
     GRANT USAGE, SELECT ON SEQUENCE arcanea.arcanean_id_seq TO service_role;
 
     -- profiles: billing (Stripe ids, subscription status) is not readable

@@ -18,6 +18,39 @@
 -- ============================================================================
 
 DROP FUNCTION arcanea.apply_privileges();
+DROP FUNCTION arcanea.unschedule_maintenance();
+DROP FUNCTION arcanea.schedule_maintenance();
+DROP FUNCTION arcanea.maintenance_jobs();
+
+-- Realtime: the two tables leave the publication.  The publication itself
+-- goes only where the extension must have made it (a bare PostgreSQL, where
+-- it also made auth.users) and nothing else is in it; inside Supabase it
+-- is Supabase's.  Jobs already scheduled with pg_cron stay in cron.job
+-- (they call functions 0.1.0 has, but the two functions above are gone).
+DO $realtime$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr
+                 JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                WHERE p.pubname = 'supabase_realtime' AND pr.prrelid = 'public.notifications'::regclass) THEN
+        ALTER PUBLICATION supabase_realtime DROP TABLE public.notifications;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr
+                 JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                WHERE p.pubname = 'supabase_realtime' AND pr.prrelid = 'public.luminor_messages'::regclass) THEN
+        ALTER PUBLICATION supabase_realtime DROP TABLE public.luminor_messages;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = 'auth.users'::regclass
+                  AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+                  AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'arcanea'))
+       AND EXISTS (SELECT 1 FROM pg_catalog.pg_publication p
+                    WHERE p.pubname = 'supabase_realtime' AND NOT p.puballtables
+                      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr WHERE pr.prpubid = p.oid)
+                      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_namespace pn WHERE pn.pnpubid = p.oid)) THEN
+        DROP PUBLICATION supabase_realtime;
+    END IF;
+END
+$realtime$;
 
 -- Storage: 0.1.0's policies, which govern every bucket of the three names.
 -- Lost: which of them the extension created (arcanea.buckets).
@@ -132,6 +165,9 @@ DROP TRIGGER luminor_messages_require_available_luminor ON public.luminor_messag
 DROP TRIGGER luminor_conversations_require_available_luminor ON public.luminor_conversations;
 DROP FUNCTION arcanea.require_available_luminor();
 DROP FUNCTION arcanea.caller_is_trusted();
+DROP FUNCTION arcanea.search_query(text);
+DROP FUNCTION arcanea.user_tables_with_rows();
+DROP FUNCTION arcanea.own_relations();
 DROP FUNCTION arcanea.is_reserved_username(text, text[]);
 
 -- Limits and the rating rule.  Ratings cleared by the upgrade (on users'

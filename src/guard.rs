@@ -8,6 +8,7 @@
 //! tree, so this one is written against the raw event-trigger interface
 //! (pgrx has no wrapper for it).
 
+use crate::db::{self, Stmt};
 use crate::error::ApiError;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
@@ -32,20 +33,6 @@ pub fn register_settings() {
 
 /// The schemas whose CASCADE drop takes the extension and its tables along.
 const OWN_SCHEMAS: [&str; 2] = ["public", "arcanea"];
-
-/// The tables whose rows are users' data (the seeded Luminors and storage
-/// buckets are not).
-const USER_TABLES: [&str; 9] = [
-    "public.profiles",
-    "public.creations",
-    "public.likes",
-    "public.comments",
-    "public.follows",
-    "public.luminor_conversations",
-    "public.luminor_messages",
-    "public.luminor_relationships",
-    "public.notifications",
-];
 
 /// What a DROP statement would drop of ours, described for the message.
 fn dropped_target(stmt: &pg_sys::DropStmt) -> Option<String> {
@@ -72,16 +59,13 @@ fn dropped_target(stmt: &pg_sys::DropStmt) -> Option<String> {
     }
 }
 
+// The tables holding users' data that have rows (sql/80_drop_guard.sql).
+const TABLES_WITH_ROWS: Stmt = Stmt::read("SELECT arcanea.user_tables_with_rows()", &[]);
+
 /// The user tables that hold rows.
-fn tables_with_rows() -> Result<Vec<&'static str>, ApiError> {
-    let mut found = Vec::new();
-    for table in USER_TABLES {
-        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table})");
-        if Spi::get_one::<bool>(&sql)?.unwrap_or(false) {
-            found.push(table);
-        }
-    }
-    Ok(found)
+fn tables_with_rows() -> Result<Vec<String>, ApiError> {
+    let tables: Option<Vec<Option<String>>> = db::read(&TABLES_WITH_ROWS, &[], db::first)?;
+    Ok(tables.unwrap_or_default().into_iter().flatten().collect())
 }
 
 fn guard(stmt: &pg_sys::DropStmt) {
@@ -134,17 +118,3 @@ pub unsafe extern "C-unwind" fn arcanea_guard_drop(fcinfo: pg_sys::FunctionCallI
     }
     pg_sys::Datum::from(0)
 }
-
-extension_sql!(
-    r#"
--- See src/guard.rs.  DROP SCHEMA is included because DROP SCHEMA public
--- CASCADE drops the extension with everything else in the schema.
-CREATE FUNCTION arcanea.guard_drop() RETURNS event_trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'arcanea_guard_drop';
-CREATE EVENT TRIGGER arcanea_guard_drop ON ddl_command_start
-    WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
-    EXECUTE FUNCTION arcanea.guard_drop();
-"#,
-    name = "guard_drop",
-    requires = ["tables"]
-);

@@ -27,25 +27,12 @@ pub struct Caller {
     pub has_profile: bool,
 }
 
-/// SQL: whether the role the request runs as is trusted (superuser or
-/// BYPASSRLS: service_role, or psql as the owner).
-#[macro_export]
-macro_rules! caller_is_trusted {
-    () => {
-        "coalesce((SELECT r.rolsuper OR r.rolbypassrls
-                     FROM pg_catalog.pg_roles r
-                    WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
-                                               pg_catalog.session_user())), false)"
-    };
-}
-
+// The JWT's sub, whether the request runs as a trusted role
+// (arcanea.caller_is_trusted(), sql/35_rules.sql) and whether the sub has a
+// profile.
 const CALLER: Stmt = Stmt::read(
-    concat!(
-        "SELECT me.uid, ",
-        caller_is_trusted!(),
-        ", EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = me.uid)
-       FROM (SELECT auth.uid() AS uid) me"
-    ),
+    "SELECT me.uid, arcanea.caller_is_trusted(), EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = me.uid)
+       FROM (SELECT auth.uid() AS uid) me",
     &[],
 );
 const PROFILE_EXISTS: Stmt =

@@ -21,45 +21,9 @@ pub enum Budget {
     },
 }
 
-// One statement counts the call: it opens a window at the first call, adds
-// to the open one, or starts over once the window has passed.  The row lock
-// it takes serialises only the same subject's concurrent calls.  $1 is the
-// action; `$subject` and `$source` say whose budget it spends.
-macro_rules! spend {
-    ($subject:expr, $source:expr) => {
-        concat!(
-            "WITH lim AS (SELECT max_calls, per FROM arcanea.rate_limits WHERE action = $1 AND max_calls IS NOT NULL)
-             INSERT INTO arcanea.rate_limit_usage AS u (subject, action, window_start, calls)
-             SELECT ",
-            $subject,
-            ", $1, now(), 1 FROM lim",
-            $source,
-            " ON CONFLICT (subject, action) DO UPDATE
-                SET (window_start, calls) =
-                    (SELECT CASE WHEN u.window_start > now() - lim.per THEN u.window_start ELSE now() END,
-                            CASE WHEN u.window_start > now() - lim.per THEN u.calls + 1 ELSE 1 END
-                       FROM lim)
-             RETURNING u.calls::int8,
-                       (SELECT lim.max_calls::int8 FROM lim),
-                       (SELECT ceil(extract(epoch FROM lim.per))::int8 FROM lim),
-                       (SELECT greatest(ceil(extract(epoch FROM u.window_start + lim.per - now())), 1)::int8 FROM lim)"
-        )
-    };
-}
-const SPEND: Stmt = Stmt::write(spend!("$2", ""), &[TEXTOID, TEXTOID]);
-// The triggers' form: the subject is the signed-in caller, and a trusted or
-// anonymous caller spends nothing (no row).  Identity and budget in one
-// statement, as it runs for every limited row.
-const SPEND_AS_CALLER: Stmt = Stmt::write(
-    spend!(
-        "me.uid::text",
-        concat!(
-            ", (SELECT auth.uid() AS uid) me WHERE me.uid IS NOT NULL AND NOT ",
-            crate::caller_is_trusted!()
-        )
-    ),
-    &[TEXTOID],
-);
+// One statement for both: the subject named (an RPC's viewer) or, given
+// NULL, the calling user (the insert triggers).
+const SPEND: Stmt = Stmt::write(include_str!("queries/limits/spend.sql"), &[TEXTOID, TEXTOID]);
 const REQUEST_HEADERS: Stmt = Stmt::read("SELECT pg_catalog.current_setting('request.headers', true)", &[]);
 
 fn budget_left(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<Budget> {
@@ -132,7 +96,7 @@ mod arcanea {
         };
         // An anonymous insert is refused by the table's grants and policies;
         // only identified, untrusted callers spend a budget here.
-        db::write(&SPEND_AS_CALLER, &[action.as_str().into()], budget_left)
+        db::write(&SPEND, &[action.as_str().into(), None::<&str>.into()], budget_left)
             .and_then(|budget| within(action, budget))
             .unwrap_or_else(|e| raise(e));
         Ok(trigger.new())

@@ -15,15 +15,7 @@ use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
 
-// ON CONFLICT DO NOTHING with no target: the username index is the conflict
-// we expect, and a concurrent signup for the same id is one we tolerate.
-const CLAIM_USERNAME: Stmt = Stmt::write(
-    "INSERT INTO public.profiles (id, username, display_name, avatar_url, arcanean_id)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT DO NOTHING
-     RETURNING id",
-    &[UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID],
-);
+const CLAIM_USERNAME: Stmt = Stmt::write(include_str!("queries/signup/claim_username.sql"), &[UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID]);
 // The Luminors' names and slugs, which no user may take as a username.
 const LUMINOR_NAMES: Stmt = Stmt::read(
     "SELECT coalesce(array_agg(n), '{}') FROM (SELECT name FROM public.luminors
@@ -34,6 +26,15 @@ const LUMINOR_NAMES: Stmt = Stmt::read(
 // not burn numbers.
 const NEXT_ARCANEAN_ID: Stmt =
     Stmt::write("SELECT 'ARC-' || lpad(nextval('arcanea.arcanean_id_seq')::text, 6, '0')", &[]);
+
+// backfill_profiles: the users who signed up before the extension was
+// installed, oldest first.
+const USERS_WITHOUT_PROFILE: Stmt = Stmt::read(
+    "SELECT u.id, u.raw_user_meta_data FROM auth.users u
+      WHERE NOT EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = u.id)
+      ORDER BY u.created_at, u.id",
+    &[],
+);
 
 /// Names tried after the id-derived ones; each is a fresh 64-bit hash, so
 /// reaching the end would take a directory that has squatted them all.
@@ -121,18 +122,14 @@ mod arcanea {
     /// extension was installed (a Supabase project adopting Arcanea).
     #[pg_extern(volatile)]
     fn backfill_profiles() -> Result<i64, ErrorReport> {
-        let users: Vec<(Uuid, Option<JsonB>)> = Spi::connect(|client| {
-            let rows = client.select(
-                "SELECT u.id, u.raw_user_meta_data FROM auth.users u
-                  WHERE NOT EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = u.id)
-                  ORDER BY u.created_at, u.id",
-                None,
-                &[],
-            )?;
-            rows.map(|row| Ok((row.get::<Uuid>(1)?.expect("id"), row.get(2)?)))
-                .collect::<Result<Vec<_>, pgrx::spi::SpiError>>()
-        })
-        .map_err(ApiError::from)?;
+        let users: Vec<(Uuid, Option<JsonB>)> = db::read(&USERS_WITHOUT_PROFILE, &[], |rows| {
+            rows.filter_map(|row| match row.get::<Uuid>(1) {
+                Ok(Some(id)) => Some(row.get::<JsonB>(2).map(|meta| (id, meta)).map_err(ApiError::from)),
+                Ok(None) => None,
+                Err(e) => Some(Err(ApiError::from(e))),
+            })
+            .collect()
+        })?;
         let mut created = 0;
         for (id, metadata) in users {
             let metadata = metadata.map(|m| m.0).unwrap_or(serde_json::Value::Null);

@@ -26,7 +26,7 @@ TABLES=(
     public.notifications auth.users storage.buckets storage.objects arcanea.search_terms arcanea.buckets
     arcanea.rate_limits
 )
-tap_plan $((9 + 2 * ${#TABLES[@]}))
+tap_plan $((10 + 2 * ${#TABLES[@]}))
 
 # ---------------------------------------------------------------------------
 # Source: rows in every table
@@ -163,8 +163,12 @@ db_drop "$DST"
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DST" >/dev/null
 restore_status=0
 PGOPTIONS='-c session_replication_role=replica' pg_restore -d "$DST" "$WORK/arcanea.dump" 2>"$WORK/restore.err" || restore_status=$?
-tap_is "pg_restore with session_replication_role=replica succeeds without errors" \
-    "$restore_status$(head -c 600 "$WORK/restore.err" | sed 's/^/ /' | tr '\n' ' ')" 0
+# One error is expected: the dump creates the supabase_realtime publication,
+# which is not the extension's (PostgreSQL cannot make a publication part of
+# an extension) but which CREATE EXTENSION made already.
+other_errors=$(grep 'ERROR:' "$WORK/restore.err" | grep -v 'publication "supabase_realtime" already exists' || true)
+tap_is "pg_restore with session_replication_role=replica: no error but 'publication supabase_realtime already exists'" \
+    "$(grep -c 'ERROR:' "$WORK/restore.err" || true) ${other_errors:-none}" "1 none"
 tap_diag "dump $(stat -c %s "$WORK/arcanea.dump") bytes; dump and restore took $((SECONDS - start)) s"
 
 # ---------------------------------------------------------------------------
@@ -183,6 +187,9 @@ done
 
 tap_is "restored copy: recount_counters() reports no drift" \
     "$(q "$DST" "SELECT string_agg(counter || '=' || rows_fixed, ' ') FILTER (WHERE rows_fixed <> 0) FROM arcanea.recount_counters()")" ""
+tap_is "restored copy: the supabase_realtime publication carries notifications and messages, as in the source" \
+    "$(q "$DST" "SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_publication_tables WHERE pubname = 'supabase_realtime'")" \
+    "luminor_messages notifications"
 tap_is "restored copy: arcanea.arcanean_id_seq continues where the source was" \
     "$(q "$DST" "SELECT last_value FROM arcanea.arcanean_id_seq")" "$seq_before"
 

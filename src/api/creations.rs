@@ -65,22 +65,19 @@ fn archive_creation(
     Ok(set_status(&ARCHIVE, p_creation_id, p_user_id)?)
 }
 
-// Visible means published and public, or the caller's own.
-macro_rules! visible_creation {
-    () => {
-        "WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)"
-    };
-}
+// A view counts on a creation the viewer can see: published and public, or
+// their own ($1 the creation, $2 the viewer or NULL).
 const COUNT_VIEW: Stmt = Stmt::write(
-    concat!(
-        "UPDATE public.creations SET view_count = view_count + 1 ",
-        visible_creation!(),
-        " RETURNING view_count"
-    ),
+    "UPDATE public.creations SET view_count = view_count + 1
+      WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)
+     RETURNING view_count",
     &[UUIDOID, UUIDOID],
 );
-const VIEW_COUNT: Stmt =
-    Stmt::read(concat!("SELECT view_count FROM public.creations ", visible_creation!()), &[UUIDOID, UUIDOID]);
+const VIEW_COUNT: Stmt = Stmt::read(
+    "SELECT view_count FROM public.creations
+      WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)",
+    &[UUIDOID, UUIDOID],
+);
 
 /// Count a view of a creation the caller can see; anyone may call it.
 ///

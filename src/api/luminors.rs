@@ -3,6 +3,7 @@
 use crate::api::{page_limit, required};
 use crate::db::{self, JsonDatum, JsonbDatum, Stmt};
 use crate::domain::bond::{self, Bond};
+use crate::domain::content::{one_of, MAX_MESSAGE_CHARS, MESSAGE_ROLES};
 use crate::domain::memory::{self, NewMemory};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Caller;
@@ -78,21 +79,7 @@ const INSERT_MESSAGE: Stmt = Stmt::write(
      RETURNING luminor_messages",
     &[UUIDOID, UUIDOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, NUMERICOID],
 );
-// Earning XP locks the relationship row until commit, which serialises the
-// level-up check for that user and Luminor.
-const EARN_XP: Stmt = Stmt::write(
-    "INSERT INTO public.luminor_relationships AS r
-            (user_id, luminor_id, bond_xp, total_interactions, last_interaction_at)
-     VALUES ($1, $2, $3, 1, now())
-     ON CONFLICT (user_id, luminor_id) DO UPDATE
-        SET bond_xp = r.bond_xp + excluded.bond_xp,
-            total_interactions = r.total_interactions + 1,
-            last_interaction_at = now()
-     RETURNING bond_level, bond_xp",
-    &[UUIDOID, UUIDOID, INT4OID],
-);
-
-const ROLES: [&str; 3] = ["user", "assistant", "system"];
+const EARN_XP: Stmt = Stmt::write(include_str!("../queries/luminors/earn_xp.sql"), &[UUIDOID, UUIDOID, INT4OID]);
 
 /// Add a message to one of the user's conversations.  A `user` message
 /// earns the bond 10 XP and may level it up; `assistant` and `system`
@@ -111,12 +98,12 @@ fn add_message_to_conversation(
 ) -> Result<pgrx::composite_type!('static, "luminor_messages"), ErrorReport> {
     let conversation = required(p_conversation_id, "p_conversation_id")?;
     let role = p_role.unwrap_or_else(|| "user".into());
-    if !ROLES.contains(&role.as_str()) {
-        return Err(ApiError::invalid("p_role", "must be one of user, assistant, system").into());
+    if !MESSAGE_ROLES.contains(&role.as_str()) {
+        return Err(ApiError::invalid("p_role", one_of(&MESSAGE_ROLES)).into());
     }
     let content = required(p_content, "p_content")?;
-    if content.trim().is_empty() || content.chars().count() > 32_000 {
-        return Err(ApiError::invalid("p_content", "must be 1 to 32000 characters").into());
+    if content.trim().is_empty() || content.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(ApiError::invalid("p_content", format!("must be 1 to {MAX_MESSAGE_CHARS} characters")).into());
     }
     let model = crate::api::text_arg(p_model, "p_model", 200)?;
     if p_tokens.is_some_and(|t| t < 0) {
@@ -169,17 +156,7 @@ const SAVE_BOND: Stmt = Stmt::write(
       WHERE user_id = $1 AND luminor_id = $2",
     &[UUIDOID, UUIDOID, INT4OID, INT4OID],
 );
-const NOTIFY_LEVEL_UP: Stmt = Stmt::write(
-    "SELECT arcanea.notify(
-         $1, 'bond_level_up',
-         'Your bond with ' || l.name || ' reached level ' || $3,
-         l.name || ' feels closer to you than ever.',
-         '/luminors/' || l.slug,
-         jsonb_build_object('luminor_id', l.id, 'luminor_name', l.name, 'luminor_slug', l.slug,
-                            'bond_level', $3, 'previous_level', $3 - 1))
-       FROM public.luminors l WHERE l.id = $2",
-    &[UUIDOID, UUIDOID, INT4OID],
-);
+const NOTIFY_LEVEL_UP: Stmt = Stmt::write(include_str!("../queries/luminors/notify_level_up.sql"), &[UUIDOID, UUIDOID, INT4OID]);
 
 /// The bond in columns 1 (level) and 2 (XP) of a row.
 fn bond_at(row: &pgrx::spi::SpiTupleTable<'_>) -> ApiResult<Bond> {
@@ -206,7 +183,7 @@ fn settle_bond(user: Uuid, luminor: Uuid, bond: Bond) -> ApiResult<Value> {
         "previous_level": bond.level,
         "bond_level": settled.level,
         "bond_xp": settled.xp,
-        "xp_for_next_level": bond::xp_to_level_up(settled.level),
+        "xp_for_next_level": bond::xp_for_next_level(settled.level),
     }))
 }
 
@@ -323,13 +300,7 @@ fn get_key_memories(
     Ok(JsonB(Value::Array(memory::recall(memories, query.as_deref(), limit))))
 }
 
-const RELATIONSHIP_WITH_LUMINOR: Stmt = Stmt::read(
-    "SELECT lr.bond_level, lr.bond_xp,
-            to_jsonb(lr) || jsonb_build_object('luminor_name', l.name, 'luminor_color', l.color)
-       FROM public.luminor_relationships lr JOIN public.luminors l ON l.id = lr.luminor_id
-      WHERE lr.user_id = $1 AND lr.luminor_id = $2",
-    &[UUIDOID, UUIDOID],
-);
+const RELATIONSHIP_WITH_LUMINOR: Stmt = Stmt::read(include_str!("../queries/luminors/relationship.sql"), &[UUIDOID, UUIDOID]);
 
 /// Query pattern 5: the relationship with the Luminor's name and colour,
 /// the XP the current level needs (null at the level-10 cap) and the
@@ -351,27 +322,12 @@ fn get_luminor_relationship(
     // The key memories stay in the datum; only the two computed fields go
     // through Rust.
     Ok(relationship.with(json!({
-        "xp_for_next_level": bond::xp_to_level_up(bond.level),
+        "xp_for_next_level": bond::xp_for_next_level(bond.level),
         "level_progress_percent": bond.progress_percent(),
     })))
 }
 
-// The limit is applied inside the subquery, newest first (query pattern 2
-// applies LIMIT to the aggregate's single row, i.e. not at all).
-const CONVERSATION_WITH_MESSAGES: Stmt = Stmt::read(
-    "SELECT c.user_id,
-            json_build_object(
-                'conversation', row_to_json(c),
-                'luminor', json_build_object('id', l.id, 'name', l.name, 'slug', l.slug, 'title', l.title,
-                                             'color', l.color, 'avatar_url', l.avatar_url, 'icon', l.icon),
-                'messages', coalesce((SELECT json_agg(m ORDER BY m.created_at DESC, m.id DESC)
-                                        FROM (SELECT * FROM public.luminor_messages m
-                                               WHERE m.conversation_id = c.id
-                                               ORDER BY m.created_at DESC, m.id DESC LIMIT $2) m), '[]'::json))
-       FROM public.luminor_conversations c JOIN public.luminors l ON l.id = c.luminor_id
-      WHERE c.id = $1",
-    &[UUIDOID, INT8OID],
-);
+const CONVERSATION_WITH_MESSAGES: Stmt = Stmt::read(include_str!("../queries/luminors/conversation_with_messages.sql"), &[UUIDOID, INT8OID]);
 
 /// Query pattern 2: `{conversation, luminor, messages}`, the newest
 /// `p_limit` messages first (default 50, at most 500).  Returns json (as
@@ -402,14 +358,7 @@ fn get_conversation_with_messages(
     Ok(found.flatten().ok_or(ApiError::not_found("conversation"))?)
 }
 
-const ARCHIVE_OLD: Stmt = Stmt::write(
-    "WITH archived AS (
-         UPDATE public.luminor_conversations SET is_archived = true, is_active = false
-          WHERE NOT is_archived AND coalesce(last_message_at, created_at) < now() - $1
-         RETURNING 1)
-     SELECT count(*)::int4 FROM archived",
-    &[INTERVALOID],
-);
+const ARCHIVE_OLD: Stmt = Stmt::write(include_str!("../queries/luminors/archive_old_conversations.sql"), &[INTERVALOID]);
 
 /// Maintenance (service role): archive conversations idle for longer than
 /// `p_older_than` (default 90 days).

@@ -5,7 +5,8 @@
 //!
 //! Conventions every function here follows (PostgREST relies on them):
 //! - it lives in `public`, takes the spec's arguments with a `p_` prefix in
-//!   the spec's order, and every argument defaults to NULL, so callers may
+//!   the spec's order, and every argument has a default (NULL, or the
+//!   spec's default such as `p_limit` 20 or `p_role` 'user'), so callers may
 //!   pass any subset by name; a missing required one is a 22004 error;
 //! - it runs as SECURITY DEFINER with a pinned search_path and checks the
 //!   caller itself (`crate::identity`), because it writes columns users may

@@ -10,15 +10,7 @@ use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
 use pgrx::Uuid;
 
-const MARK_READ: Stmt = Stmt::write(
-    "WITH marked AS (
-         UPDATE public.notifications SET is_read = true
-          WHERE id = $1 AND user_id = $2 AND NOT is_read
-         RETURNING id)
-     SELECT EXISTS (SELECT 1 FROM marked),
-            EXISTS (SELECT 1 FROM public.notifications WHERE id = $1 AND user_id = $2)",
-    &[UUIDOID, UUIDOID],
-);
+const MARK_READ: Stmt = Stmt::write(include_str!("../queries/notifications/mark_read.sql"), &[UUIDOID, UUIDOID]);
 
 /// Mark one notification read: true if it was unread, false if it already
 /// was read; another user's notification is not found.
@@ -53,14 +45,7 @@ fn mark_all_notifications_read(p_user_id: default!(Option<Uuid>, "NULL")) -> Res
     Ok(db::write(&MARK_ALL_READ, &[user.into()], db::one::<i32>)?)
 }
 
-const CLEANUP: Stmt = Stmt::write(
-    "WITH gone AS (
-         DELETE FROM public.notifications
-          WHERE is_read AND read_at < now() - $1
-         RETURNING 1)
-     SELECT count(*)::int4 FROM gone",
-    &[INTERVALOID],
-);
+const CLEANUP: Stmt = Stmt::write(include_str!("../queries/notifications/cleanup.sql"), &[INTERVALOID]);
 
 /// Maintenance (service role): delete notifications read longer ago than
 /// `p_read_older_than` (default 30 days).

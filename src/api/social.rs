@@ -10,26 +10,7 @@ use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
 use serde_json::json;
 
-// One statement decides and does the toggle: delete the like if it exists,
-// otherwise insert it.  ON CONFLICT DO NOTHING absorbs a double click racing
-// itself (the second insert waits for the first and then does nothing), so
-// no unique-violation error ever reaches the client.
-const TOGGLE_LIKE: Stmt = Stmt::write(
-    "WITH visible AS (
-         SELECT c.id FROM public.creations c
-          WHERE c.id = $2 AND ((c.status = 'published' AND c.is_public) OR c.user_id = $1)),
-     unliked AS (
-         DELETE FROM public.likes l USING visible v
-          WHERE l.user_id = $1 AND l.creation_id = v.id
-         RETURNING l.id),
-     liked AS (
-         INSERT INTO public.likes (user_id, creation_id)
-         SELECT $1, v.id FROM visible v WHERE NOT EXISTS (SELECT 1 FROM unliked)
-         ON CONFLICT (user_id, creation_id) DO NOTHING
-         RETURNING id)
-     SELECT EXISTS (SELECT 1 FROM visible), NOT EXISTS (SELECT 1 FROM unliked)",
-    &[UUIDOID, UUIDOID],
-);
+const TOGGLE_LIKE: Stmt = Stmt::write(include_str!("../queries/social/toggle_like.sql"), &[UUIDOID, UUIDOID]);
 // Read after the toggle statement, whose AFTER triggers moved the counter.
 const LIKE_COUNT: Stmt = Stmt::read("SELECT like_count FROM public.creations WHERE id = $1", &[UUIDOID]);
 
@@ -116,18 +97,7 @@ fn unfollow_user(
     Ok(set_following(p_follower_id, p_following_id, false)?)
 }
 
-// Writes at most once a minute per user: apps call this on every page view,
-// and a row rewrite per call would bloat profiles for nothing.
-const TOUCH_LAST_ACTIVE: Stmt = Stmt::write(
-    "WITH touched AS (
-         UPDATE public.profiles SET last_active_at = now()
-          WHERE id = $1 AND (last_active_at IS NULL OR last_active_at < now() - interval '1 minute')
-         RETURNING last_active_at)
-     SELECT EXISTS (SELECT 1 FROM public.profiles WHERE id = $1),
-            coalesce((SELECT last_active_at FROM touched),
-                     (SELECT last_active_at FROM public.profiles WHERE id = $1))",
-    &[UUIDOID],
-);
+const TOUCH_LAST_ACTIVE: Stmt = Stmt::write(include_str!("../queries/social/touch_last_active.sql"), &[UUIDOID]);
 
 /// Record that the user is active now; returns the stored timestamp.
 #[pg_extern(security_definer)]

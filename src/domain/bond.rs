@@ -8,16 +8,17 @@
 pub const MAX_LEVEL: i32 = 10;
 pub const XP_PER_USER_MESSAGE: i32 = 10;
 
-/// XP needed to leave `level` (the spec's `floor(100 * level^1.5)`).
-pub fn xp_for_next_level(level: i32) -> i32 {
+/// What leaving `level` costs in XP (the spec's `floor(100 * level^1.5)`).
+pub fn level_cost(level: i32) -> i32 {
     let level = level.clamp(1, MAX_LEVEL);
     (100.0 * f64::from(level).powf(1.5)).floor() as i32
 }
 
-/// XP still to earn to leave `level`; `None` at the cap, where there is no
-/// next level.
-pub fn xp_to_level_up(level: i32) -> Option<i32> {
-    (level < MAX_LEVEL).then(|| xp_for_next_level(level))
+/// The XP the next level needs, counted from the start of `level` (the
+/// API's `xp_for_next_level`); `None` at the cap, where there is no next
+/// level.
+pub fn xp_for_next_level(level: i32) -> Option<i32> {
+    (level < MAX_LEVEL).then(|| level_cost(level))
 }
 
 /// Level and in-level XP after applying any level-ups that `xp` pays for.
@@ -31,8 +32,8 @@ impl Bond {
     /// Spend XP on level-ups while it pays for them.
     pub fn settle(self) -> Bond {
         let mut bond = Bond { level: self.level.clamp(1, MAX_LEVEL), xp: self.xp.max(0) };
-        while bond.level < MAX_LEVEL && bond.xp >= xp_for_next_level(bond.level) {
-            bond.xp -= xp_for_next_level(bond.level);
+        while bond.level < MAX_LEVEL && bond.xp >= level_cost(bond.level) {
+            bond.xp -= level_cost(bond.level);
             bond.level += 1;
         }
         bond
@@ -43,7 +44,7 @@ impl Bond {
         if self.level >= MAX_LEVEL {
             return 100.0;
         }
-        let pct = f64::from(self.xp) / f64::from(xp_for_next_level(self.level)) * 100.0;
+        let pct = f64::from(self.xp) / f64::from(level_cost(self.level)) * 100.0;
         (pct * 100.0).round() / 100.0
     }
 }
@@ -54,16 +55,16 @@ mod unit {
 
     #[test]
     fn costs_follow_the_spec_formula() {
-        assert_eq!(xp_for_next_level(1), 100);
-        assert_eq!(xp_for_next_level(2), 282);
-        assert_eq!(xp_for_next_level(3), 519);
-        assert_eq!(xp_for_next_level(9), 2700);
+        assert_eq!(level_cost(1), 100);
+        assert_eq!(level_cost(2), 282);
+        assert_eq!(level_cost(3), 519);
+        assert_eq!(level_cost(9), 2700);
     }
 
     #[test]
     fn there_is_no_next_level_at_the_cap() {
-        assert_eq!(xp_to_level_up(9), Some(2700));
-        assert_eq!(xp_to_level_up(10), None);
+        assert_eq!(xp_for_next_level(9), Some(2700));
+        assert_eq!(xp_for_next_level(10), None);
     }
 
     #[test]
@@ -75,7 +76,7 @@ mod unit {
 
     #[test]
     fn level_ten_is_the_cap_and_xp_keeps_accruing() {
-        let total: i32 = (1..MAX_LEVEL).map(xp_for_next_level).sum();
+        let total: i32 = (1..MAX_LEVEL).map(level_cost).sum();
         let capped = Bond { level: 1, xp: total + 1234 }.settle();
         assert_eq!(capped, Bond { level: 10, xp: 1234 });
         assert_eq!(capped.progress_percent(), 100.0);

@@ -26,12 +26,6 @@ pub fn decode(token: &str) -> Option<FeedCursor> {
     Some(FeedCursor { created_at_micros, id: parse_uuid(id)? })
 }
 
-pub fn encode(cursor: &FeedCursor) -> String {
-    let hex: String = cursor.id.iter().map(|b| format!("{b:02x}")).collect();
-    let id = format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]);
-    base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", cursor.created_at_micros, id))
-}
-
 fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     let hex: String = text.chars().filter(|c| *c != '-').collect();
     if hex.len() != 32 || text.len() != 36 {
@@ -49,9 +43,11 @@ mod unit {
     use super::*;
 
     #[test]
-    fn round_trips() {
+    fn reads_a_token_of_the_form_sql_builds() {
+        let token = base64::engine::general_purpose::STANDARD
+            .encode("1764063885123456:abababab-abab-abab-abab-abababababab");
         let cursor = FeedCursor { created_at_micros: 1_764_063_885_123_456, id: [0xab; 16] };
-        assert_eq!(decode(&encode(&cursor)), Some(cursor));
+        assert_eq!(decode(&token), Some(cursor));
     }
 
     #[test]

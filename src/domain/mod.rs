@@ -2,6 +2,7 @@
 //! database: they take values and return values, and never touch SPI.
 
 pub mod bond;
+pub mod content;
 pub mod cursor;
 pub mod feed;
 pub mod limits;

@@ -9,7 +9,8 @@
 
 use std::collections::HashMap;
 
-pub const MIN_TERM_LEN: usize = 3;
+/// The longest word kept in the vocabulary (`arcanea.search_terms`, whose
+/// `search_terms_length` constraint says the same; `schema_facts` checks).
 pub const MAX_TERM_LEN: usize = 30;
 
 /// How many edits a query word of this length may be away from a match.

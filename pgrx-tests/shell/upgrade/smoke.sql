@@ -3,9 +3,8 @@
 -- rolls back, so running this changes no row.  Uses only what 0.1.0
 -- offers: it runs before an upgrade (0.1.0's catalog on the new library),
 -- after it, and after a downgrade.  Stops at the first error
--- (psql -v ON_ERROR_STOP=1 exits with status 3).
+-- when psql runs it with -v ON_ERROR_STOP=1 (exit status 3).
 
-\set ON_ERROR_STOP on
 \ir ../../sql/fixtures/act_as.sql
 
 -- A signup (the handle_new_user trigger, in Rust).

@@ -1,0 +1,39 @@
+-- ============================================================================
+-- 70  Realtime                                          (requires: security)
+-- ============================================================================
+-- Supabase Realtime streams a table's changes to subscribed clients through
+-- the logical-replication publication supabase_realtime, and checks each
+-- change against the subscriber's SELECT policies (the recipient's own
+-- notifications, the owner's own messages: 50_security.sql).  The two
+-- tables a client wants live, new notifications and a Luminor's replies,
+-- join that publication; it is created where it is missing (a bare
+-- PostgreSQL; Supabase creates it empty), and its other members are left
+-- as they are.  Dropping the extension drops the tables, and with them
+-- their membership; the publication stays.
+-- ============================================================================
+DO $realtime$
+DECLARE
+    t regclass;
+    messages text := pg_catalog.current_setting('client_min_messages');
+BEGIN
+    -- A publication cannot be a member of an extension, so pg_dump writes
+    -- this one into a dump, and restoring it after CREATE EXTENSION reports
+    -- that it exists already (docs/operations.md#backup-and-restore).
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime') THEN
+        -- Quiet: on a server without wal_level = logical (a bare PostgreSQL
+        -- that runs no Realtime) PostgreSQL warns that nothing can stream.
+        PERFORM pg_catalog.set_config('client_min_messages', 'error', true);
+        CREATE PUBLICATION supabase_realtime;
+        PERFORM pg_catalog.set_config('client_min_messages', messages, true);
+    END IF;
+    FOREACH t IN ARRAY ARRAY['public.notifications', 'public.luminor_messages']::regclass[] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr
+                         JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                        WHERE p.pubname = 'supabase_realtime' AND pr.prrelid = t)
+           AND NOT (SELECT puballtables FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime') THEN
+            EXECUTE format('ALTER PUBLICATION supabase_realtime ADD TABLE %s', t);
+        END IF;
+    END LOOP;
+END
+$realtime$;

@@ -1,0 +1,17 @@
+-- search_creations' result rows (public.creation_search_result, whose
+-- columns are declared in sql/60_api_types.sql), for a page of creation ids
+-- and their ranks, in that order.  The creation's own columns, then its
+-- author's name and picture, then the rank.
+--   $1 uuid[]  the page's creation ids, in order
+--   $2 real[]  their ranks
+SELECT ROW(c.id, c.user_id, c.title, c.description, c.type, c.file_url, c.thumbnail_url, c.file_size,
+           c.file_format, c.ai_tool, c.prompt, c.model, c.generation_params, c.seed, c.metadata,
+           c.status, c.is_public, c.is_featured, c.is_nsfw, c.license, c.allow_remix,
+           c.allow_commercial, c.tags, c.categories, c.view_count, c.like_count, c.comment_count,
+           c.remix_count, c.created_at, c.updated_at, c.published_at,
+           p.username, p.display_name, p.avatar_url,
+           page.rank)::public.creation_search_result
+  FROM unnest($1::uuid[], $2::real[]) WITH ORDINALITY AS page(id, rank, n)
+  JOIN public.creations c ON c.id = page.id
+  JOIN public.profiles p ON p.id = c.user_id
+ ORDER BY page.n
