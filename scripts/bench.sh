@@ -48,6 +48,7 @@
 # counter exact); 1 otherwise.  Numbers never change the exit status.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ARCANEA_ROOT/pgrx-tests/bench/lib.sh"
 
 SCALE=1
 SEED=42
@@ -183,9 +184,6 @@ DEFAULT_VERSION=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$SHAREDIR/extensi
 INSTALLED_SQL=$SHAREDIR/extension/arcanea--$DEFAULT_VERSION.sql
 [[ -n "$DEFAULT_VERSION" && -f "$INSTALLED_SQL" && -f "$PKGLIB/arcanea.so" ]] \
     || die "arcanea is not installed in PostgreSQL 15: run scripts/stack.sh up (or cargo pgrx install) first"
-# The SQL's statements, comments and blank lines dropped, sorted: pgrx may
-# order independent objects differently from one build to the next.
-strip_comments() { grep -v -e '^--' -e '^[[:space:]]*$' "$1" | LC_ALL=C sort; }
 GIT_REV=$(git -C "$ARCANEA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ "$BUILD" != head && -n "$(git -C "$ARCANEA_ROOT" status --porcelain -- src sql Cargo.toml Cargo.lock 2>/dev/null)" ]]; then
     GIT_REV="$GIT_REV + uncommitted changes in src/ or sql/"
@@ -237,54 +235,19 @@ stop_cluster() {
     fi
 }
 trap stop_cluster EXIT
-cluster_start "$DATA" "$PORT" --fast
-# Settings (ALTER SYSTEM): memory for a data set of a few GB, no checkpoints
-# in the middle of a run, JIT off (its compile time would only penalise the
-# reference queries), the private library first.
-declare -A WANT=(
-    [shared_buffers]=2GB [effective_cache_size]=8GB [maintenance_work_mem]=1GB
-    [max_wal_size]=4GB [checkpoint_timeout]=1h [jit]=off
-    [dynamic_library_path]="$LIBDIR:\$libdir"
-)
-restart=0
-for k in "${!WANT[@]}"; do
-    cur=$(cluster_psql "$PORT" postgres -At -c "SELECT coalesce((SELECT setting FROM pg_file_settings WHERE name = '$k' AND applied IS NOT NULL ORDER BY seqno DESC LIMIT 1), '')")
-    if [[ "$cur" != "${WANT[$k]}" ]]; then
-        cluster_psql "$PORT" postgres -c "ALTER SYSTEM SET $k = '${WANT[$k]}'"
-        restart=1
-    fi
-done
-if ((restart)); then
-    cluster_stop "$DATA"
-    cluster_start "$DATA" "$PORT" --fast
-fi
+bench_cluster_up "$DATA" "$PORT" "$LIBDIR"
 PG_VERSION=$(cluster_psql "$PORT" postgres -At -c "SELECT version()")
 
 # ---------------------------------------------------------------------------
 # 3. The data set
 # ---------------------------------------------------------------------------
 section "data set (scale $SCALE, seed $SEED)"
-GEN_SECONDS=
-reuse=0
-if [[ $(cluster_psql "$PORT" postgres -At -c "SELECT count(*) FROM pg_database WHERE datname = '$DB'") == 1 ]] && ((FRESH == 0)); then
-    meta=$(psql_db -At -c "SELECT (SELECT value FROM bench.meta WHERE key = 'complete') || ' ' || coalesce((SELECT value FROM bench.meta WHERE key = 'sql_sha'), '-')" 2>/dev/null || true)
-    if [[ "$meta" == "true $SQL_SHA" ]]; then
-        reuse=1
-    fi
-fi
+bench_dataset "$PORT" "$DB" "$SCALE" "$SEED" "$SQL_SHA" "$FRESH"
+GEN_SECONDS=$BENCH_GEN_SECONDS
+reuse=$BENCH_REUSED
 if ((reuse)); then
-    say "reusing database $DB (generated $(value "SELECT value FROM bench.meta WHERE key = 'generated_at'"); --fresh regenerates)"
-    GEN_SECONDS=$(value "SELECT value FROM bench.meta WHERE key = 'gen_seconds'")
+    say "reused database $DB (generated $(value "SELECT value FROM bench.meta WHERE key = 'generated_at'"); --fresh regenerates)"
 else
-    say "creating database $DB"
-    cluster_psql "$PORT" postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-    psql_db -c "CREATE EXTENSION arcanea"
-    t0=$SECONDS
-    psql_db -v scale="$SCALE" -v seed="$SEED" -f "$BENCH/generate.sql" 2>&1 \
-        | while IFS= read -r line; do printf '[%5ds] %s\n' $((SECONDS - START)) "$line"; done
-    [[ ${PIPESTATUS[0]} -eq 0 ]] || die "data generation failed"
-    GEN_SECONDS=$((SECONDS - t0))
-    psql_db -c "INSERT INTO bench.meta VALUES ('sql_sha', '$SQL_SHA'), ('gen_seconds', '$GEN_SECONDS')"
     say "generated scale $SCALE in ${GEN_SECONDS}s"
 fi
 # Per-user rate limits (arcanea.rate_limits, when the extension has them)

@@ -246,10 +246,10 @@ trap 'exit 130' INT TERM
 
 summary() {
     local i passed=0 failed=0 skipped=0
-    printf '\n%-14s %-34s %s\n' suite result time
-    printf '%-14s %-34s %s\n' -------------- ---------------------------------- ------
+    printf '\n%-23s %-34s %s\n' suite result time
+    printf '%-23s %-34s %s\n' ----------------------- ---------------------------------- ------
     for i in "${!NAMES[@]}"; do
-        printf '%-14s %-34s %s\n' "${NAMES[$i]}" "${RESULTS[$i]}" "${TIMES[$i]}"
+        printf '%-23s %-34s %s\n' "${NAMES[$i]}" "${RESULTS[$i]}" "${TIMES[$i]}"
         case "${RESULTS[$i]}" in
             pass) passed=$((passed + 1)) ;;
             FAIL) failed=$((failed + 1)) ;;

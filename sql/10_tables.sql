@@ -62,11 +62,6 @@ CREATE TABLE public.profiles (
         CHECK (subscription_status IN ('active', 'trialing', 'past_due', 'canceled', 'paused')),
     stripe_customer_id      text,
     stripe_subscription_id  text,
-    preferences             jsonb NOT NULL DEFAULT '{}'
-        CONSTRAINT profiles_preferences_object CHECK (jsonb_typeof(preferences) = 'object'),
-    onboarding_completed    boolean NOT NULL DEFAULT false,
-    onboarding_step         integer NOT NULL DEFAULT 0
-        CONSTRAINT profiles_onboarding_step_range CHECK (onboarding_step BETWEEN 0 AND 100),
     creation_count          integer NOT NULL DEFAULT 0
         CONSTRAINT profiles_creation_count_nonnegative CHECK (creation_count >= 0),
     follower_count          integer NOT NULL DEFAULT 0
@@ -76,14 +71,35 @@ CREATE TABLE public.profiles (
     is_active               boolean NOT NULL DEFAULT true,
     is_verified             boolean NOT NULL DEFAULT false,
     created_at              timestamptz NOT NULL DEFAULT now(),
-    updated_at              timestamptz NOT NULL DEFAULT now(),
-    last_active_at          timestamptz
+    updated_at              timestamptz NOT NULL DEFAULT now()
 ) WITH (fillfactor = 85);
 -- The spec's two lookup indexes double as the uniqueness guarantees.
 CREATE UNIQUE INDEX idx_profiles_username    ON public.profiles (username);
 CREATE UNIQUE INDEX idx_profiles_arcanean_id ON public.profiles (arcanean_id);
 CREATE INDEX idx_profiles_tier       ON public.profiles (tier);
 CREATE INDEX idx_profiles_created_at ON public.profiles (created_at DESC);
+
+-- ---------------------------------------------------------------------------
+-- 1b. profile_private: what a profile keeps to its owner (and the service
+-- role): settings, onboarding progress, when they were last active, and
+-- whether followers may see that.  A table of its own, with its own
+-- policy, because column privileges cannot depend on the row: on profiles
+-- every column one user may read is readable on every profile.  One row
+-- per profile, made with it (20_counters.sql).
+-- ---------------------------------------------------------------------------
+CREATE TABLE public.profile_private (
+    id                   uuid PRIMARY KEY REFERENCES public.profiles (id) ON DELETE CASCADE,
+    preferences          jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT profile_private_preferences_object CHECK (jsonb_typeof(preferences) = 'object'),
+    onboarding_completed boolean NOT NULL DEFAULT false,
+    onboarding_step      integer NOT NULL DEFAULT 0
+        CONSTRAINT profile_private_onboarding_step_range CHECK (onboarding_step BETWEEN 0 AND 100),
+    last_active_at       timestamptz,
+    -- Presence: may the people who follow this user see last_active_at
+    -- (get_presence)?  Private unless the user says so.
+    share_presence       boolean NOT NULL DEFAULT false,
+    updated_at           timestamptz NOT NULL DEFAULT now()
+) WITH (fillfactor = 85);
 
 -- ---------------------------------------------------------------------------
 -- 2. luminors: the AI companions; written only by operators
@@ -374,6 +390,10 @@ CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_r
 CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
 CREATE INDEX idx_notifications_group      ON public.notifications (user_id, group_key, created_at DESC)
     WHERE group_key IS NOT NULL;
+-- The notifications an account caused (as their actor), removed when the
+-- account is erased (57_erasure.sql).
+CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->> 'actor_id'))
+    WHERE metadata ? 'actor_id';
 -- The notifications a comment caused, withdrawn when it is deleted.
 CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
     WHERE type IN ('mention', 'comment_reply', 'creation_commented');

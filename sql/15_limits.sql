@@ -6,7 +6,7 @@
 -- elements) and in bytes of its text form for jsonb (a byte bound cannot
 -- be dodged by a payload that compresses well).  Going over one is
 -- SQLSTATE 23514 naming the constraint, and so the table and the column
--- ("violates check constraint "profiles_preferences_size""), and nothing is
+-- ("violates check constraint "creations_metadata_size""), and nothing is
 -- written.  PostgREST answers 400.
 --
 -- docs/api.md#limits lists them; pgrx-tests/shell/docs_api.sh checks that
@@ -26,9 +26,11 @@ ALTER TABLE public.profiles
     ADD CONSTRAINT profiles_display_name_length CHECK (char_length(display_name) <= 100),
     ADD CONSTRAINT profiles_avatar_url_length CHECK (char_length(avatar_url) <= 2048),
     ADD CONSTRAINT profiles_bio_length CHECK (char_length(bio) <= 500),
-    ADD CONSTRAINT profiles_preferences_size CHECK (octet_length(preferences::text) <= 8192),
     ADD CONSTRAINT profiles_stripe_customer_id_length CHECK (char_length(stripe_customer_id) <= 255),
     ADD CONSTRAINT profiles_stripe_subscription_id_length CHECK (char_length(stripe_subscription_id) <= 255);
+
+ALTER TABLE public.profile_private
+    ADD CONSTRAINT profile_private_preferences_size CHECK (octet_length(preferences::text) <= 8192);
 
 ALTER TABLE public.luminors
     ADD CONSTRAINT luminors_name_length CHECK (char_length(name) BETWEEN 1 AND 100),

@@ -33,8 +33,25 @@ $$;
 
 CREATE TRIGGER profiles_touch_updated_at BEFORE UPDATE OF
     username, display_name, avatar_url, bio, tier, subscription_status, stripe_customer_id,
-    stripe_subscription_id, preferences, onboarding_completed, onboarding_step, is_active, is_verified
+    stripe_subscription_id, is_active, is_verified
     ON public.profiles FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+-- (Not last_active_at: being seen is not an edit.)
+CREATE TRIGGER profile_private_touch_updated_at BEFORE UPDATE OF
+    preferences, onboarding_completed, onboarding_step, share_presence
+    ON public.profile_private FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+
+-- Every profile has its private row, however the profile was made (the
+-- sign-up trigger, the service role); during a restore (replica mode)
+-- triggers are quiet and the dump brings the rows.
+CREATE FUNCTION arcanea.profiles_make_private_row() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO public.profile_private (id) VALUES (NEW.id) ON CONFLICT (id) DO NOTHING;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER profiles_make_private_row AFTER INSERT ON public.profiles
+    FOR EACH ROW EXECUTE FUNCTION arcanea.profiles_make_private_row();
 CREATE TRIGGER luminors_touch_updated_at BEFORE UPDATE OF
     name, slug, title, specialty, color, avatar_url, icon, personality, system_prompt,
     greeting_message, expertise, ai_tools, is_active, is_public

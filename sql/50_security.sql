@@ -43,16 +43,26 @@ END
 $enable_rls$;
 
 -- ---------------------------------------------------------------------------
--- profiles: everyone reads the public fields; the owner edits their own
--- presentation and onboarding.  Billing (Stripe ids, subscription status) is
--- not readable by the API roles at all: the owner reads it through
--- get_user_stats(); tier, verification, counters and arcanean_id are written
--- only by the service role and the database.
+-- profiles: everyone reads the public fields of active profiles (a
+-- deactivated one reads as not found, but to its owner); the owner edits
+-- their presentation and may deactivate or reactivate the account
+-- (is_active).  Billing (Stripe ids, subscription status) is not readable
+-- by the API roles at all: the owner reads it through get_user_stats();
+-- tier, verification, counters and arcanean_id are written only by the
+-- service role and the database.  Private fields are in profile_private.
 -- ---------------------------------------------------------------------------
 
 CREATE POLICY profiles_select ON public.profiles FOR SELECT TO anon, authenticated
     USING (is_active OR id = (SELECT auth.uid()));
 CREATE POLICY profiles_update ON public.profiles FOR UPDATE TO authenticated
+    USING (id = (SELECT auth.uid()))
+    WITH CHECK (id = (SELECT auth.uid()));
+
+-- ---------------------------------------------------------------------------
+-- profile_private: the owner's alone (the service role bypasses RLS).  The
+-- row is made with the profile; the owner reads and edits it.
+-- ---------------------------------------------------------------------------
+CREATE POLICY profile_private_owner ON public.profile_private FOR ALL TO authenticated
     USING (id = (SELECT auth.uid()))
     WITH CHECK (id = (SELECT auth.uid()));
 
@@ -107,8 +117,12 @@ CREATE POLICY luminor_relationships_owner ON public.luminor_relationships FOR AL
 -- counters, is_featured and published_at are the database's.
 -- ---------------------------------------------------------------------------
 
+-- A deactivated account's creations go with it: the author must be a
+-- profile the reader can see (the profiles policy says which).
 CREATE POLICY creations_select ON public.creations FOR SELECT TO anon, authenticated
-    USING ((status = 'published' AND is_public) OR user_id = (SELECT auth.uid()));
+    USING ((status = 'published' AND is_public
+            AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = creations.user_id))
+           OR user_id = (SELECT auth.uid()));
 CREATE POLICY creations_insert ON public.creations FOR INSERT TO authenticated
     WITH CHECK (user_id = (SELECT auth.uid()) AND status IN ('draft', 'processing'));
 CREATE POLICY creations_update ON public.creations FOR UPDATE TO authenticated
@@ -122,9 +136,11 @@ CREATE POLICY creations_delete ON public.creations FOR DELETE TO authenticated
 -- and unlike as yourself, only what you can see.
 -- ---------------------------------------------------------------------------
 
+-- A deactivated account's likes leave the lists of who liked what.
 CREATE POLICY likes_select ON public.likes FOR SELECT TO anon, authenticated
     USING (user_id = (SELECT auth.uid())
-           OR EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id));
+           OR (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id)
+               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = likes.user_id)));
 CREATE POLICY likes_insert ON public.likes FOR INSERT TO authenticated
     WITH CHECK (user_id = (SELECT auth.uid())
                 AND EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id));
@@ -132,13 +148,17 @@ CREATE POLICY likes_delete ON public.likes FOR DELETE TO authenticated
     USING (user_id = (SELECT auth.uid()));
 
 -- ---------------------------------------------------------------------------
--- comments: read where the creation is visible; write as yourself on
--- published public creations; edit the content of (is_edited follows) and
--- delete your own.  Moderation flags and like counts are not user-writable.
+-- comments: read where the creation and the author are visible; write as
+-- yourself on published public creations; edit the content of (is_edited
+-- follows) and delete your own.  Moderation flags and like counts are not
+-- user-writable.
 -- ---------------------------------------------------------------------------
 
+-- A deactivated account's comments are hidden with it (its own profile
+-- stays visible to its owner, and so do its comments).
 CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticated
-    USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id));
+    USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id)
+           AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = comments.user_id));
 CREATE POLICY comments_insert ON public.comments FOR INSERT TO authenticated
     WITH CHECK (user_id = (SELECT auth.uid())
                 AND EXISTS (SELECT 1 FROM public.creations c
@@ -150,11 +170,18 @@ CREATE POLICY comments_delete ON public.comments FOR DELETE TO authenticated
     USING (user_id = (SELECT auth.uid()));
 
 -- ---------------------------------------------------------------------------
--- follows: the social graph is public; you follow and unfollow as yourself.
+-- follows: the social graph is public (between active accounts); you
+-- follow and unfollow as yourself.
 -- ---------------------------------------------------------------------------
 
+-- Follower lists leave deactivated accounts out: both ends must be
+-- profiles the reader can see (the profiles policy says which: active
+-- ones, and one's own).  One's own follows always show, so that a user
+-- can still unfollow an account that went away.
 CREATE POLICY follows_select ON public.follows FOR SELECT TO anon, authenticated
-    USING (true);
+    USING (follower_id = (SELECT auth.uid())
+           OR (EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.follower_id)
+               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.following_id)));
 CREATE POLICY follows_insert ON public.follows FOR INSERT TO authenticated
     WITH CHECK (follower_id = (SELECT auth.uid()));
 CREATE POLICY follows_update ON public.follows FOR UPDATE TO authenticated

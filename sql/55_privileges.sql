@@ -33,7 +33,8 @@ DECLARE
     -- role may call; every other RPC is for signed-in users (and the
     -- service role acting for one).
     for_anon CONSTANT text[] := ARRAY['search_creations', 'increment_creation_views', 'get_user_stats'];
-    for_service_only CONSTANT text[] := ARRAY['archive_old_conversations', 'cleanup_notifications'];
+    for_service_only CONSTANT text[] := ARRAY['archive_old_conversations', 'cleanup_notifications',
+                                              'pending_storage_erasures'];
 BEGIN
     -- -----------------------------------------------------------------------
     -- 1. Nothing inherited
@@ -86,12 +87,17 @@ BEGIN
 
     -- profiles: billing (Stripe ids, subscription status) is not readable
     -- through the API at all; the owner reads it through get_user_stats().
-    GRANT SELECT (id, username, display_name, avatar_url, bio, arcanean_id, tier, preferences,
-                  onboarding_completed, onboarding_step, creation_count, follower_count,
-                  following_count, is_active, is_verified, created_at, updated_at, last_active_at)
+    -- A user may deactivate and reactivate their own account (is_active).
+    GRANT SELECT (id, username, display_name, avatar_url, bio, arcanean_id, tier, creation_count,
+                  follower_count, following_count, is_active, is_verified, created_at, updated_at)
         ON public.profiles TO anon, authenticated;
-    GRANT UPDATE (username, display_name, avatar_url, bio, preferences, onboarding_completed, onboarding_step)
-        ON public.profiles TO authenticated;
+    GRANT UPDATE (username, display_name, avatar_url, bio, is_active) ON public.profiles TO authenticated;
+
+    -- profile_private: the owner's settings (its policy keeps it to them);
+    -- last_active_at moves through update_last_active().
+    GRANT SELECT ON public.profile_private TO authenticated;
+    GRANT UPDATE (preferences, onboarding_completed, onboarding_step, share_presence)
+        ON public.profile_private TO authenticated;
 
     -- luminors: written by operators; the system prompt stays server-side.
     GRANT SELECT (id, name, slug, title, specialty, color, avatar_url, icon, personality,

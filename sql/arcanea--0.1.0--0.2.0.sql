@@ -50,6 +50,186 @@ BEGIN
 END
 $timeouts$;
 
+-- Private fields (10_tables.sql): preferences, the onboarding fields and
+-- last_active_at move from profiles, where every reader could see them,
+-- to profile_private, which only the owner reads.  Each profile's values
+-- are copied, then the columns leave profiles: dropping a column only
+-- marks it (no rewrite); profiles is ACCESS EXCLUSIVE-locked meanwhile.
+CREATE TABLE public.profile_private (
+    id                   uuid PRIMARY KEY REFERENCES public.profiles (id) ON DELETE CASCADE,
+    preferences          jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT profile_private_preferences_object CHECK (jsonb_typeof(preferences) = 'object'),
+    onboarding_completed boolean NOT NULL DEFAULT false,
+    onboarding_step      integer NOT NULL DEFAULT 0
+        CONSTRAINT profile_private_onboarding_step_range CHECK (onboarding_step BETWEEN 0 AND 100),
+    last_active_at       timestamptz,
+    -- Presence: may the people who follow this user see last_active_at
+    -- (get_presence)?  Private unless the user says so.
+    share_presence       boolean NOT NULL DEFAULT false,
+    updated_at           timestamptz NOT NULL DEFAULT now()
+) WITH (fillfactor = 85);
+INSERT INTO public.profile_private (id, preferences, onboarding_completed, onboarding_step, last_active_at)
+SELECT p.id, p.preferences, p.onboarding_completed, p.onboarding_step, p.last_active_at FROM public.profiles p;
+DROP TRIGGER profiles_touch_updated_at ON public.profiles;
+ALTER TABLE public.profiles
+    DROP COLUMN preferences, DROP COLUMN onboarding_completed, DROP COLUMN onboarding_step, DROP COLUMN last_active_at;
+CREATE TRIGGER profiles_touch_updated_at BEFORE UPDATE OF
+    username, display_name, avatar_url, bio, tier, subscription_status, stripe_customer_id,
+    stripe_subscription_id, is_active, is_verified
+    ON public.profiles FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+CREATE TRIGGER profile_private_touch_updated_at BEFORE UPDATE OF
+    preferences, onboarding_completed, onboarding_step, share_presence
+    ON public.profile_private FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+CREATE FUNCTION arcanea.profiles_make_private_row() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO public.profile_private (id) VALUES (NEW.id) ON CONFLICT (id) DO NOTHING;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER profiles_make_private_row AFTER INSERT ON public.profiles
+    FOR EACH ROW EXECUTE FUNCTION arcanea.profiles_make_private_row();
+ALTER TABLE public.profile_private ENABLE ROW LEVEL SECURITY;
+CREATE POLICY profile_private_owner ON public.profile_private FOR ALL TO authenticated
+    USING (id = (SELECT auth.uid()))
+    WITH CHECK (id = (SELECT auth.uid()));
+SELECT pg_catalog.pg_extension_config_dump('public.profile_private', '');
+ALTER TABLE public.profile_private
+    ADD CONSTRAINT profile_private_preferences_size CHECK (octet_length(preferences::text) <= 8192) NOT VALID;
+
+-- Deactivation means invisible: a deactivated account's creations,
+-- follows, likes and comments leave others' reads (the policies; the feed
+-- and search in their queries).
+DROP POLICY creations_select ON public.creations;
+CREATE POLICY creations_select ON public.creations FOR SELECT TO anon, authenticated
+    USING ((status = 'published' AND is_public
+            AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = creations.user_id))
+           OR user_id = (SELECT auth.uid()));
+DROP POLICY follows_select ON public.follows;
+CREATE POLICY follows_select ON public.follows FOR SELECT TO anon, authenticated
+    USING (follower_id = (SELECT auth.uid())
+           OR (EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.follower_id)
+               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.following_id)));
+DROP POLICY likes_select ON public.likes;
+CREATE POLICY likes_select ON public.likes FOR SELECT TO anon, authenticated
+    USING (user_id = (SELECT auth.uid())
+           OR (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id)
+               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = likes.user_id)));
+DROP POLICY comments_select ON public.comments;
+CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticated
+    USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id)
+           AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = comments.user_id));
+
+-- Erasure (57_erasure.sql), export and presence.  The index on the actor
+-- of notifications is built under a SHARE lock (writes wait).
+CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->> 'actor_id'))
+    WHERE metadata ? 'actor_id';
+CREATE TABLE arcanea.storage_erasures (
+    bucket_id    text NOT NULL,
+    name         text NOT NULL,
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (bucket_id, name)
+);
+COMMENT ON TABLE arcanea.storage_erasures IS
+    'Files of erased accounts still to delete through the Storage API; see public.pending_storage_erasures().';
+SELECT pg_catalog.pg_extension_config_dump('arcanea.storage_erasures', '');
+CREATE FUNCTION arcanea.comments_unmention(author uuid, username text, token text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    WITH rewritten AS (
+        UPDATE public.comments c
+           SET content = regexp_replace(c.content, '(^|[^[:alnum:]_])@' || username || '(?![[:alnum:]_])',
+                                        '\1' || token, 'gi')
+         WHERE c.user_id <> author
+           AND c.content ILIKE '%@' || username || '%'
+           AND c.content ~* ('(^|[^[:alnum:]_])@' || username || '(?![[:alnum:]_])')
+        RETURNING c.id)
+    UPDATE public.notifications n
+       SET message = regexp_replace(n.message, '(^|[^[:alnum:]_])@' || username || '(?![[:alnum:]_])',
+                                    '\1' || token, 'gi')
+     WHERE n.type IN ('mention', 'comment_reply', 'creation_commented')   -- idx_notifications_comment
+       AND n.metadata ->> 'comment_id' IN (SELECT r.id::text FROM rewritten r)
+       AND n.message ~* ('(^|[^[:alnum:]_])@' || username || '(?![[:alnum:]_])')
+$$;
+CREATE FUNCTION arcanea.profiles_erase_traces() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM public.notifications n
+     WHERE n.metadata ? 'actor_id' AND n.metadata ->> 'actor_id' = OLD.id::text;
+    -- Mentions are matched as arcanea.parse_mentions() finds them: not
+    -- after a letter, digit or underscore, case-insensitive, the whole name.
+    -- A sequential read of comments (ILIKE first: the regular expression
+    -- runs only where the name occurs); erasures are rare.  Should the
+    -- longer token push a comment over its length limit (23514), all of
+    -- them get '@[-]', which is never longer than a mention ('@' and 3
+    -- characters at least).
+    BEGIN
+        PERFORM arcanea.comments_unmention(OLD.id, OLD.username, '@[deleted]');
+    EXCEPTION WHEN check_violation THEN
+        PERFORM arcanea.comments_unmention(OLD.id, OLD.username, '@[-]');
+    END;
+    DELETE FROM arcanea.rate_limit_usage u
+     WHERE u.subject = OLD.id::text OR u.subject LIKE OLD.id::text || '/%';
+    INSERT INTO arcanea.storage_erasures (bucket_id, name)
+    SELECT o.bucket_id, o.name
+      FROM storage.objects o
+     WHERE o.bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+       AND o.name LIKE OLD.id::text || '/%'
+    ON CONFLICT (bucket_id, name) DO NOTHING;
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER profiles_erase_traces BEFORE DELETE ON public.profiles
+    FOR EACH ROW EXECUTE FUNCTION arcanea.profiles_erase_traces();
+CREATE FUNCTION arcanea.creations_release_terms() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM arcanea.search_terms t
+     WHERE t.term IN (
+               SELECT DISTINCT w
+                 FROM gone g,
+                      regexp_split_to_table(
+                          lower(coalesce(g.title, '') || ' ' || array_to_string(g.tags, ' ') || ' '
+                                || coalesce(g.description, '')),
+                          '[^[:alnum:]]+') AS w
+                WHERE g.status = 'published' AND g.is_public AND char_length(w) BETWEEN 3 AND 30)
+       AND NOT EXISTS (
+               SELECT 1 FROM public.creations c
+                WHERE c.status = 'published' AND c.is_public
+                  AND c.search_vector @@ (plainto_tsquery('pg_catalog.simple', t.term)
+                                          || plainto_tsquery('pg_catalog.english', t.term)));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER creations_release_terms AFTER DELETE ON public.creations
+    REFERENCING OLD TABLE AS gone
+    FOR EACH STATEMENT EXECUTE FUNCTION arcanea.creations_release_terms();
+CREATE  FUNCTION "export_my_data"(
+	"p_user_id" uuid DEFAULT NULL /* Option < Uuid > */
+) RETURNS json /* Result < JsonDatum, ErrorReport > */
+STABLE SECURITY DEFINER
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'export_my_data_wrapper';
+CREATE  FUNCTION "get_presence"(
+	"p_user_ids" uuid[] DEFAULT NULL /* :: std :: option :: Option < Vec < Option < Uuid > > > */
+) RETURNS TABLE (
+	"user_id" uuid,  /* Uuid */
+	"last_active_at" timestamp with time zone  /* Option < TimestampWithTimeZone > */
+)
+STABLE SECURITY DEFINER
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'get_presence_wrapper';
+CREATE  FUNCTION "pending_storage_erasures"() RETURNS TABLE (
+	"bucket_id" TEXT,  /* String */
+	"name" TEXT,  /* String */
+	"requested_at" timestamp with time zone  /* TimestampWithTimeZone */
+)
+STRICT SECURITY DEFINER
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pending_storage_erasures_wrapper';
+
 -- Payload limits (15_limits.sql): the new ones.  Each is added NOT VALID
 -- (no scan: the lock is momentary), then validated, which scans the table
 -- under the same ACCESS EXCLUSIVE lock (readers wait: bench figures in
@@ -63,7 +243,6 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 ALTER TABLE public.profiles
-    ADD CONSTRAINT profiles_preferences_size CHECK (octet_length(preferences::text) <= 8192) NOT VALID,
     ADD CONSTRAINT profiles_stripe_customer_id_length CHECK (char_length(stripe_customer_id) <= 255) NOT VALID,
     ADD CONSTRAINT profiles_stripe_subscription_id_length CHECK (char_length(stripe_subscription_id) <= 255) NOT VALID;
 ALTER TABLE public.luminors
@@ -102,7 +281,8 @@ BEGIN
         SELECT con.conrelid::regclass AS tbl, con.conname
           FROM pg_catalog.pg_constraint con
          WHERE NOT con.convalidated AND con.contype = 'c'
-           AND con.conrelid IN ('public.profiles'::regclass, 'public.luminors'::regclass,
+           AND con.conrelid IN ('public.profiles'::regclass, 'public.profile_private'::regclass,
+                                'public.luminors'::regclass,
                                 'public.luminor_conversations'::regclass, 'public.luminor_relationships'::regclass,
                                 'public.luminor_messages'::regclass, 'public.creations'::regclass,
                                 'public.notifications'::regclass)
@@ -499,7 +679,8 @@ DECLARE
     -- role may call; every other RPC is for signed-in users (and the
     -- service role acting for one).
     for_anon CONSTANT text[] := ARRAY['search_creations', 'increment_creation_views', 'get_user_stats'];
-    for_service_only CONSTANT text[] := ARRAY['archive_old_conversations', 'cleanup_notifications'];
+    for_service_only CONSTANT text[] := ARRAY['archive_old_conversations', 'cleanup_notifications',
+                                              'pending_storage_erasures'];
 BEGIN
     -- -----------------------------------------------------------------------
     -- 1. Nothing inherited
@@ -552,12 +733,17 @@ BEGIN
 
     -- profiles: billing (Stripe ids, subscription status) is not readable
     -- through the API at all; the owner reads it through get_user_stats().
-    GRANT SELECT (id, username, display_name, avatar_url, bio, arcanean_id, tier, preferences,
-                  onboarding_completed, onboarding_step, creation_count, follower_count,
-                  following_count, is_active, is_verified, created_at, updated_at, last_active_at)
+    -- A user may deactivate and reactivate their own account (is_active).
+    GRANT SELECT (id, username, display_name, avatar_url, bio, arcanean_id, tier, creation_count,
+                  follower_count, following_count, is_active, is_verified, created_at, updated_at)
         ON public.profiles TO anon, authenticated;
-    GRANT UPDATE (username, display_name, avatar_url, bio, preferences, onboarding_completed, onboarding_step)
-        ON public.profiles TO authenticated;
+    GRANT UPDATE (username, display_name, avatar_url, bio, is_active) ON public.profiles TO authenticated;
+
+    -- profile_private: the owner's settings (its policy keeps it to them);
+    -- last_active_at moves through update_last_active().
+    GRANT SELECT ON public.profile_private TO authenticated;
+    GRANT UPDATE (preferences, onboarding_completed, onboarding_step, share_presence)
+        ON public.profile_private TO authenticated;
 
     -- luminors: written by operators; the system prompt stays server-side.
     GRANT SELECT (id, name, slug, title, specialty, color, avatar_url, icon, personality,

@@ -18,6 +18,58 @@
 -- ============================================================================
 
 DROP FUNCTION arcanea.apply_privileges();
+
+-- Privacy: the private fields go back to profiles, with their values; the
+-- columns come back last in the table (a downgrade cannot put a column
+-- back where it was: SELECT * lists them last).  Lost: share_presence,
+-- and the list of files still to erase (arcanea.storage_erasures).
+DROP FUNCTION public.export_my_data(uuid);
+DROP FUNCTION public.get_presence(uuid[]);
+DROP FUNCTION public.pending_storage_erasures();
+DROP TRIGGER creations_release_terms ON public.creations;
+DROP FUNCTION arcanea.creations_release_terms();
+DROP TRIGGER profiles_erase_traces ON public.profiles;
+DROP FUNCTION arcanea.profiles_erase_traces();
+DROP FUNCTION arcanea.comments_unmention(uuid, text, text);
+ALTER EXTENSION arcanea DROP TABLE arcanea.storage_erasures;
+DROP TABLE arcanea.storage_erasures;
+DROP INDEX public.idx_notifications_actor;
+DROP POLICY creations_select ON public.creations;
+CREATE POLICY creations_select ON public.creations FOR SELECT TO anon, authenticated
+    USING ((status = 'published' AND is_public) OR user_id = (SELECT auth.uid()));
+DROP POLICY follows_select ON public.follows;
+CREATE POLICY follows_select ON public.follows FOR SELECT TO anon, authenticated
+    USING (true);
+DROP POLICY likes_select ON public.likes;
+CREATE POLICY likes_select ON public.likes FOR SELECT TO anon, authenticated
+    USING (user_id = (SELECT auth.uid())
+           OR EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id));
+DROP POLICY comments_select ON public.comments;
+CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticated
+    USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id));
+ALTER TABLE public.profiles
+    ADD COLUMN preferences jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT profiles_preferences_object CHECK (jsonb_typeof(preferences) = 'object'),
+    ADD COLUMN onboarding_completed boolean NOT NULL DEFAULT false,
+    ADD COLUMN onboarding_step integer NOT NULL DEFAULT 0
+        CONSTRAINT profiles_onboarding_step_range CHECK (onboarding_step BETWEEN 0 AND 100),
+    ADD COLUMN last_active_at timestamptz;
+UPDATE public.profiles p
+   SET preferences = pp.preferences, onboarding_completed = pp.onboarding_completed,
+       onboarding_step = pp.onboarding_step, last_active_at = pp.last_active_at
+  FROM public.profile_private pp WHERE pp.id = p.id;
+DROP TRIGGER profiles_make_private_row ON public.profiles;
+DROP FUNCTION arcanea.profiles_make_private_row();
+ALTER EXTENSION arcanea DROP TABLE public.profile_private;
+DROP TABLE public.profile_private;
+DROP TRIGGER profiles_touch_updated_at ON public.profiles;
+CREATE TRIGGER profiles_touch_updated_at BEFORE UPDATE OF
+    username, display_name, avatar_url, bio, tier, subscription_status, stripe_customer_id,
+    stripe_subscription_id, preferences, onboarding_completed, onboarding_step, is_active, is_verified
+    ON public.profiles FOR EACH ROW EXECUTE FUNCTION arcanea.touch_updated_at();
+GRANT SELECT (preferences, onboarding_completed, onboarding_step, last_active_at) ON public.profiles TO anon, authenticated;
+GRANT UPDATE (preferences, onboarding_completed, onboarding_step) ON public.profiles TO authenticated;
+REVOKE UPDATE (is_active) ON public.profiles FROM authenticated;
 DROP FUNCTION arcanea.unschedule_maintenance();
 DROP FUNCTION arcanea.schedule_maintenance();
 DROP FUNCTION arcanea.maintenance_jobs();
@@ -190,7 +242,6 @@ ALTER TABLE public.luminors
     DROP CONSTRAINT luminors_expertise_limit,
     DROP CONSTRAINT luminors_ai_tools_limit;
 ALTER TABLE public.profiles
-    DROP CONSTRAINT profiles_preferences_size,
     DROP CONSTRAINT profiles_stripe_customer_id_length,
     DROP CONSTRAINT profiles_stripe_subscription_id_length;
 DROP FUNCTION arcanea.texts_within(text[], integer);

@@ -70,6 +70,7 @@ extension_sql_file!(
     requires = ["notifications", "luminors_seed", "search_terms", "rate_limits", "rules"]
 );
 extension_sql_file!("../sql/55_privileges.sql", name = "privileges", requires = ["security"]);
+extension_sql_file!("../sql/57_erasure.sql", name = "erasure", requires = ["security"]);
 extension_sql_file!("../sql/60_api_types.sql", name = "api_types", requires = ["tables"]);
 extension_sql_file!("../sql/70_realtime.sql", name = "realtime", requires = ["security"]);
 extension_sql_file!("../sql/75_maintenance.sql", name = "maintenance", requires = ["security"]);

@@ -572,6 +572,44 @@ export type Database = {
           },
         ]
       }
+      profile_private: {
+        Row: {
+          id: string
+          last_active_at: string | null
+          onboarding_completed: boolean
+          onboarding_step: number
+          preferences: NonNullable<Json>
+          share_presence: boolean
+          updated_at: string
+        }
+        Insert: {
+          id: string
+          last_active_at?: string | null
+          onboarding_completed?: boolean
+          onboarding_step?: number
+          preferences?: NonNullable<Json>
+          share_presence?: boolean
+          updated_at?: string
+        }
+        Update: {
+          id?: string
+          last_active_at?: string | null
+          onboarding_completed?: boolean
+          onboarding_step?: number
+          preferences?: NonNullable<Json>
+          share_presence?: boolean
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "profile_private_id_fkey"
+            columns: ["id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       profiles: {
         Row: {
           arcanean_id: string
@@ -585,10 +623,6 @@ export type Database = {
           id: string
           is_active: boolean
           is_verified: boolean
-          last_active_at: string | null
-          onboarding_completed: boolean
-          onboarding_step: number
-          preferences: NonNullable<Json>
           stripe_customer_id: string | null
           stripe_subscription_id: string | null
           subscription_status: string | null
@@ -608,10 +642,6 @@ export type Database = {
           id: string
           is_active?: boolean
           is_verified?: boolean
-          last_active_at?: string | null
-          onboarding_completed?: boolean
-          onboarding_step?: number
-          preferences?: NonNullable<Json>
           stripe_customer_id?: string | null
           stripe_subscription_id?: string | null
           subscription_status?: string | null
@@ -631,10 +661,6 @@ export type Database = {
           id?: string
           is_active?: boolean
           is_verified?: boolean
-          last_active_at?: string | null
-          onboarding_completed?: boolean
-          onboarding_step?: number
-          preferences?: NonNullable<Json>
           stripe_customer_id?: string | null
           stripe_subscription_id?: string | null
           subscription_status?: string | null
@@ -744,6 +770,7 @@ export type Database = {
         Args: { p_read_older_than?: string }
         Returns: number
       }
+      export_my_data: { Args: { p_user_id?: string }; Returns: Json }
       follow_user: {
         Args: { p_follower_id?: string; p_following_id?: string }
         Returns: Json
@@ -792,6 +819,13 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      get_presence: {
+        Args: { p_user_ids?: string[] }
+        Returns: {
+          last_active_at: string
+          user_id: string
+        }[]
+      }
       get_user_feed: {
         Args: {
           p_cursor?: string
@@ -819,6 +853,14 @@ export type Database = {
       mark_notification_read: {
         Args: { p_notification_id?: string; p_user_id?: string }
         Returns: boolean
+      }
+      pending_storage_erasures: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          bucket_id: string
+          name: string
+          requested_at: string
+        }[]
       }
       publish_creation: {
         Args: { p_creation_id?: string; p_user_id?: string }

@@ -372,15 +372,14 @@ CREATE UNLOGGED TABLE bench.following_counts AS
 SELECT follower_id AS user_id, count(*)::int AS cnt FROM public.follows GROUP BY follower_id;
 ANALYZE bench.owner_counts, bench.follower_counts, bench.following_counts;
 INSERT INTO public.profiles
-    (id, username, display_name, avatar_url, bio, arcanean_id, tier, subscription_status, preferences,
-     onboarding_completed, onboarding_step, creation_count, follower_count, following_count, is_active,
-     is_verified, created_at, updated_at, last_active_at)
+    (id, username, display_name, avatar_url, bio, arcanean_id, tier, subscription_status,
+     creation_count, follower_count, following_count, is_active, is_verified, created_at, updated_at)
 SELECT bench.uid(n), 'user_' || n, 'User ' || n, 'https://cdn.arcanea.test/avatars/' || n || '.webp',
        s.text, 'ARC-' || lpad(n::text, 6, '0'),
        CASE WHEN t < 0.85 THEN 'explorer' WHEN t < 0.97 THEN 'creator' ELSE 'realm_builder' END,
-       CASE WHEN t >= 0.85 THEN 'active' END, '{}', true, 5,
+       CASE WHEN t >= 0.85 THEN 'active' END,
        coalesce(oc.cnt, 0), coalesce(fc.cnt, 0), coalesce(gc.cnt, 0), true, n <= 5,
-       at, at, bench.t0() - interval '30 days' * bench.h(:s * 100 + 72, n)
+       at, at
   FROM (SELECT n, bench.h(:s * 100 + 71, n) AS t,
                bench.t0() - interval '800 days' * bench.h(:s * 100 + 1, n) AS at
           FROM generate_series(1, :nu) n) p
@@ -390,6 +389,13 @@ SELECT bench.uid(n), 'user_' || n, 'User ' || n, 'https://cdn.arcanea.test/avata
   LEFT JOIN bench.following_counts gc ON gc.user_id = bench.uid(n);
 DROP TABLE bench.owner_counts, bench.follower_counts, bench.following_counts;
 SELECT setval('arcanea.arcanean_id_seq', :nu);
+-- Their private rows (triggers are off here).
+-- A quarter of them share their presence with their followers.
+INSERT INTO public.profile_private (id, preferences, onboarding_completed, onboarding_step, last_active_at,
+                                    share_presence)
+SELECT bench.uid(n), '{}', true, 5, bench.t0() - interval '30 days' * bench.h(:s * 100 + 72, n),
+       bench.h(:s * 100 + 73, n) < 0.25
+  FROM generate_series(1, :nu) n;
 
 -- ---------------------------------------------------------------------------
 -- Luminor conversations and messages (messages first: they give the

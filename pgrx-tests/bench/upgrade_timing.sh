@@ -9,7 +9,8 @@
 # benchmark's memory settings), whose dynamic_library_path finds a private
 # lib folder first:
 #   1. the last release's arcanea.so (release_package) goes into that folder;
-#      a database is created at that release and filled by generate.sql at
+#      a database is created at that release and filled by that release's
+#      generate.sql (from its commit) at
 #      scale S; it is kept as a template (upgrade_source_<scale>_<seed>), so
 #      a rerun copies it instead of generating again (--fresh regenerates);
 #   2. a copy of it is made, the installed (new) arcanea.so is renamed over
@@ -25,6 +26,7 @@
 # sample takes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+source "$ARCANEA_ROOT/pgrx-tests/bench/lib.sh"
 
 SCALE=1
 SEED=42
@@ -62,21 +64,7 @@ install -m 0755 "$OLD_PKG/lib/arcanea.so" "$LIB/arcanea.so.new"
 mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
 
 trap 'cluster_stop "$DATA" >/dev/null 2>&1 || true' EXIT
-cluster_start "$DATA" "$PORT" --fast
-restart=0
-for kv in "shared_buffers=2GB" "effective_cache_size=8GB" "maintenance_work_mem=1GB" "max_wal_size=4GB" \
-          "checkpoint_timeout=1h" "jit=off" "dynamic_library_path=$LIB:\$libdir"; do
-    k=${kv%%=*} v=${kv#*=}
-    cur=$(sq postgres -At -c "SELECT coalesce((SELECT setting FROM pg_file_settings WHERE name = '$k' AND applied IS NOT NULL ORDER BY seqno DESC LIMIT 1), '')")
-    if [[ "$cur" != "$v" ]]; then
-        sq postgres -c "ALTER SYSTEM SET $k = '$v'"
-        restart=1
-    fi
-done
-if ((restart)); then
-    cluster_stop "$DATA"
-    cluster_start "$DATA" "$PORT" --fast
-fi
+bench_cluster_up "$DATA" "$PORT" "$LIB"
 
 # ---------------------------------------------------------------------------
 # 1. The source database, at the last release, with the benchmark's data
@@ -91,7 +79,9 @@ else
     sq postgres -c "DROP DATABASE IF EXISTS $SOURCE_DB WITH (FORCE)" -c "CREATE DATABASE $SOURCE_DB"
     sq "$SOURCE_DB" -c "CREATE EXTENSION arcanea VERSION '$OLD'"
     t0=$SECONDS
-    sq "$SOURCE_DB" -v scale="$SCALE" -v seed="$SEED" -f "$ARCANEA_ROOT/pgrx-tests/bench/generate.sql"
+    # The generator of that release: it writes that release's schema.
+    git -C "$ARCANEA_ROOT" show "$(release_commit "$OLD"):pgrx-tests/bench/generate.sql" >"$STACK/generate-$OLD.sql"
+    sq "$SOURCE_DB" -v scale="$SCALE" -v seed="$SEED" -f "$STACK/generate-$OLD.sql"
     GEN_SECONDS=$((SECONDS - t0))
     sq "$SOURCE_DB" -c "INSERT INTO bench.meta VALUES ('gen_seconds', '$GEN_SECONDS')" -c "VACUUM ANALYZE"
     log "generated scale $SCALE at $OLD in ${GEN_SECONDS}s"
@@ -116,50 +106,9 @@ mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; cluster_stop "$DATA" >/dev/null 2>&1 || true' EXIT
-# The sampler waits for the update's backend, then records its relation
-# locks every 10 ms until the backend is idle again.
-sq "$RUN_DB" -At -F '|' >"$WORK/samples" <<'SQL' &
-SET search_path = pg_catalog;
-CREATE TEMP TABLE samples (at timestamptz, rel regclass, mode text);
-DO $sample$
-DECLARE
-    upgrade_pid int;
-    deadline timestamptz := clock_timestamp() + interval '60 minutes';
-BEGIN
-    WHILE upgrade_pid IS NULL AND clock_timestamp() < deadline LOOP
-        PERFORM pg_stat_clear_snapshot();
-        SELECT a.pid INTO upgrade_pid FROM pg_stat_activity a
-         WHERE a.application_name = 'arcanea-upgrade' AND a.state = 'active';
-        PERFORM pg_sleep(0.002);
-    END LOOP;
-    LOOP
-        INSERT INTO samples
-        SELECT clock_timestamp(), l.relation, l.mode FROM pg_locks l
-         WHERE l.pid = upgrade_pid AND l.locktype = 'relation' AND l.granted
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
-        PERFORM pg_stat_clear_snapshot();
-        EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = upgrade_pid AND state = 'active')
-               OR clock_timestamp() > deadline;
-        PERFORM pg_sleep(0.01);
-    END LOOP;
-END
-$sample$;
--- Per relation: the strongest mode held, and when it was first seen (ms
--- since the epoch), only for relations that hold users' data or index it.
-WITH strength(mode, rank) AS (VALUES
-    ('AccessShareLock', 1), ('RowShareLock', 2), ('RowExclusiveLock', 3), ('ShareUpdateExclusiveLock', 4),
-    ('ShareLock', 5), ('ShareRowExclusiveLock', 6), ('ExclusiveLock', 7), ('AccessExclusiveLock', 8))
-SELECT s.rel::text,
-       (array_agg(s.mode ORDER BY st.rank DESC))[1],
-       (extract(epoch FROM min(s.at)) * 1000)::bigint
-  FROM samples s JOIN strength st ON st.mode = s.mode
-  JOIN pg_class c ON c.oid = s.rel
- WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace, 'storage'::regnamespace,
-                          'auth'::regnamespace)
-   AND c.relkind IN ('r', 'p')
- GROUP BY s.rel
- ORDER BY 3, 1;
-SQL
+# The sampler (lock_sampler.sql) waits for the update's backend, then
+# records its relation locks every 10 ms until the backend is idle again.
+sq "$RUN_DB" -At -F '|' -v app=arcanea-upgrade -f "$ARCANEA_ROOT/pgrx-tests/bench/lock_sampler.sql" >"$WORK/samples" &
 SAMPLER=$!
 sleep 0.5
 t_start=$(now_ms)
@@ -172,14 +121,6 @@ VERSION=$(sq "$RUN_DB" -At -c "SELECT extversion FROM pg_extension WHERE extname
 [[ "$VERSION" == "$NEW" ]] || die "after the update the version is $VERSION, not $NEW"
 WARNINGS=$(grep -c WARNING "$WORK/update.err" || true)
 
-blocks() {
-    case $1 in
-        AccessExclusiveLock) echo "reads and writes" ;;
-        ExclusiveLock|ShareRowExclusiveLock|ShareLock) echo "writes" ;;
-        ShareUpdateExclusiveLock) echo "other DDL and VACUUM" ;;
-        *) echo "nothing the app does (only DDL waits)" ;;
-    esac
-}
 {
     echo "# ALTER EXTENSION arcanea UPDATE ($OLD → $NEW) on the benchmark data set"
     echo
@@ -202,7 +143,7 @@ blocks() {
     echo "| --- | --- | --- | --- |"
     while IFS='|' read -r rel mode first; do
         [[ -n "$rel" ]] || continue
-        echo "| \`$rel\` | $mode | $((t_end - first)) | $(blocks "$mode") |"
+        echo "| \`$rel\` | $mode | $((t_end - first)) | $(lock_blocks "$mode") |"
     done <"$WORK/samples"
 } >"$OUT"
 log "update took $UPDATE_MS ms; report in $OUT"

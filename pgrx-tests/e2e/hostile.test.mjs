@@ -15,13 +15,13 @@
 //
 //   - arcanea.recount_counters() (in a transaction rolled back) fixes no row;
 //   - ownership: per owner digests of owned rows (likes, follows, creations'
-//     status, profiles, read state of notifications, conversations,
-//     messages, relationships, comments) change only for the user the call
+//     status, profiles and their private rows, read state of notifications,
+//     conversations, messages, relationships, comments) change only for the user the call
 //     acts for (the JWT's user; for the service role the user it names;
 //     anon, deleted or unknown users: nobody); a reader (STABLE) changes
 //     nothing at all, counters included; results never show another user's
 //     private data (stats, conversations, relationships, unpublished
-//     creations);
+//     creations, exports, presence);
 //
 // and after every batch of 50 calls: uniqueness (one like per user and
 // creation, one follow per pair, one relationship per user and Luminor, one
@@ -80,7 +80,7 @@ const USERS = {
   bob: uid(2),
   carol: uid(3),
   dave: uid(4),
-  erin: uid(5), // deactivated profile
+  erin: uid(5), // deactivated profile (shares presence, which no one may see while deactivated)
   ghost: uid(6), // signed up, then deleted: the token outlives the account
   never: uid(7), // a token for a user that never existed
 }
@@ -94,6 +94,10 @@ const LUMINORS = {
   veil: 'b0000000-0000-4000-8000-00000000b002', // not public
 }
 const MAINTENANCE = new Set(['archive_old_conversations', 'cleanup_notifications'])
+// Active users who share their presence (profile_private.share_presence, set
+// by the fixtures; no RPC changes it): the only others get_presence may show
+// to a user.
+const PRESENCE_SHARED = new Set([USERS.bob])
 
 function fixtureSql() {
   const kinds = [
@@ -122,6 +126,7 @@ DO $$ BEGIN
   IF to_regclass('arcanea.rate_limits') IS NOT NULL THEN UPDATE arcanea.rate_limits SET max_calls = ${RATE_LIMIT}; END IF;
 END $$;
 UPDATE public.profiles SET is_active = false WHERE id = '${a.erin}';
+UPDATE public.profile_private SET share_presence = true, last_active_at = now() - interval '1 hour' WHERE id IN ('${a.bob}', '${a.erin}');
 INSERT INTO public.creations (id, user_id, title, description, type, status, is_public, published_at, tags, created_at)
 VALUES ${rows.join(',\n')};
 INSERT INTO public.follows (follower_id, following_id) VALUES
@@ -398,6 +403,16 @@ function resolveArg(desc, subject) {
       if (desc.upper) id = id.toUpperCase()
       return text(id, `${id} [${desc.pool} ${desc.who}${NAMES[id] ? ` ${NAMES[id]}` : ''}]`)
     }
+    case 'list': {
+      const items = desc.items.map((d) => resolveArg(d, subject))
+      const labels = items.slice(0, 5).map((x) => x.label)
+      if (items.length > 5) labels.push(`... (${items.length} items)`)
+      return { sql: items.map((x) => x.sql), json: items.map((x) => x.json), label: `[${labels.join(', ')}]` }
+    }
+    case 'many': {
+      const ids = Array.from({ length: desc.n }, (_, i) => missingId(i))
+      return { sql: ids, json: ids, label: `${desc.n} ids of no user` }
+    }
     case 'cursor': {
       const rows = pools.creations.filter((r) => (desc.who === 'own' ? r.user_id === subject : desc.who === 'other' ? r.user_id !== subject : true))
       let c = pick(rows, desc.i)?.cursor ?? ''
@@ -505,6 +520,17 @@ function outputProblems(fn, data, p, actor) {
     case 'archive_creation':
     case 'get_or_create_conversation':
       if (owner && data?.user_id !== owner) problems.push(`${fn} returned a row of ${data?.user_id} to a call acting for ${owner}`)
+      break
+    case 'export_my_data':
+      if (data?.user_id !== owner) problems.push(`export of ${data?.user_id} returned to ${p.label}${owner ? ` acting for ${owner}` : ''}`)
+      for (const part of ['profile', 'private']) {
+        if (data?.[part] && data[part].id !== data.user_id) problems.push(`export of ${data.user_id} holds the ${part} of ${data[part].id}`)
+      }
+      break
+    case 'get_presence':
+      if (!p.trusted) {
+        for (const r of rows) if (r.user_id !== p.uid && !PRESENCE_SHARED.has(r.user_id)) problems.push(`presence of ${r.user_id} shown to ${p.label}`)
+      }
       break
     case 'add_message_to_conversation':
       if (owner && data?.user_id !== owner) problems.push(`message stored for ${data?.user_id} by a call acting for ${owner}`)
@@ -699,14 +725,19 @@ describe('hostile calls to every RPC', () => {
     for (const [name, id] of Object.entries(USERS)) {
       if (name !== 'never') await stack.createUser({ username: name, id })
     }
+    // The deleted account had an avatar: its file waits for pending_storage_erasures().
+    await stack.sql(`INSERT INTO storage.objects (bucket_id, name, owner_id) VALUES ('avatars', :'id' || '/avatar.png', :'id')`, { id: USERS.ghost })
     await stack.sql(`DELETE FROM auth.users WHERE id = :'id'`, { id: USERS.ghost })
     await stack.sql(fixtureSql())
 
     const rows = await stack.query(`
       SELECT p.proname AS name, p.provolatile AS volatile, p.proretset AS retset,
              t.typtype = 'c' AS composite,
+             -- The arguments a caller passes: not the columns of a RETURNS TABLE.
              coalesce((SELECT json_agg(json_build_object('name', n, 'type', format_type(ty, NULL)) ORDER BY i)
-                         FROM unnest(p.proargnames, p.proargtypes::oid[]) WITH ORDINALITY AS a(n, ty, i)), '[]') AS args
+                         FROM unnest(p.proargnames, coalesce(p.proallargtypes, p.proargtypes::oid[]), p.proargmodes)
+                              WITH ORDINALITY AS a(n, ty, m, i)
+                        WHERE m IS NULL OR m IN ('i', 'b', 'v')), '[]') AS args
         FROM pg_proc p
         JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
         JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'

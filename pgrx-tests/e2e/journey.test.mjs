@@ -61,7 +61,7 @@ describe('journey: sign up, create, publish, socialise, chat, discover', () => {
     assert.ok(profiles.every((p) => /^ARC-\d{6,}$/.test(p.arcanean_id)))
   })
 
-  test('2. both onboard: display name, bio and onboarding fields on their own profile', async () => {
+  test('2. both onboard: display name and bio on their own profile, onboarding fields in their private row', async () => {
     for (const [user, display_name, bio] of [
       [aria, 'Aria', 'Painter of light and dragons'],
       [kai, 'Kai', 'Beats and lullabies'],
@@ -69,11 +69,19 @@ describe('journey: sign up, create, publish, socialise, chat, discover', () => {
       const [me] = ok(
         await user.client
           .from('profiles')
-          .update({ display_name, bio, onboarding_step: 3, onboarding_completed: true, preferences: { theme: 'dark' } })
+          .update({ display_name, bio })
           .eq('id', user.id)
-          .select('display_name,bio,onboarding_completed,onboarding_step'),
+          .select('display_name,bio'),
       )
-      assert.deepEqual(me, { display_name, bio, onboarding_completed: true, onboarding_step: 3 })
+      assert.deepEqual(me, { display_name, bio })
+      const [mine] = ok(
+        await user.client
+          .from('profile_private')
+          .update({ onboarding_step: 3, onboarding_completed: true, preferences: { theme: 'dark' } })
+          .eq('id', user.id)
+          .select('onboarding_completed,onboarding_step,preferences'),
+      )
+      assert.deepEqual(mine, { onboarding_completed: true, onboarding_step: 3, preferences: { theme: 'dark' } })
     }
     ok(await aria.client.rpc('update_last_active'))
   })

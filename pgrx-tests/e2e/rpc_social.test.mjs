@@ -54,7 +54,7 @@ describe('social and creation RPCs through PostgREST', () => {
   describe('update_last_active', () => {
     test('as the user: 200 with the stored timestamp', async () => {
       const at = ok(await alice.client.rpc('update_last_active'))
-      const row = await one(`select last_active_at from public.profiles where id = :'id'`, { id: alice.id })
+      const row = await one(`select last_active_at from public.profile_private where id = :'id'`, { id: alice.id })
       assert.equal(new Date(at).getTime(), new Date(row.last_active_at).getTime())
       // Passing one's own id is the same call.
       const again = ok(await alice.client.rpc('update_last_active', { p_user_id: alice.id }))
@@ -63,7 +63,7 @@ describe('social and creation RPCs through PostgREST', () => {
 
     test('for another user: 403 and nothing written', async () => {
       fails(await alice.client.rpc('update_last_active', { p_user_id: bob.id }), 403, '42501', /p_user_id must be your own user id/)
-      const row = await one(`select last_active_at from public.profiles where id = :'id'`, { id: bob.id })
+      const row = await one(`select last_active_at from public.profile_private where id = :'id'`, { id: bob.id })
       assert.equal(row.last_active_at, null)
     })
 
@@ -74,7 +74,7 @@ describe('social and creation RPCs through PostgREST', () => {
     test('with the service key: 200 for a named user, 400 without one, 404 for an unknown one', async () => {
       const at = ok(await service.rpc('update_last_active', { p_user_id: carol.id }))
       assert.ok(!Number.isNaN(new Date(at).getTime()))
-      const row = await one(`select last_active_at from public.profiles where id = :'id'`, { id: carol.id })
+      const row = await one(`select last_active_at from public.profile_private where id = :'id'`, { id: carol.id })
       assert.notEqual(row.last_active_at, null)
       fails(await service.rpc('update_last_active'), 400, '22004', /missing required argument p_user_id/)
       fails(await service.rpc('update_last_active', { p_user_id: MISSING }), 404, 'PT404', /user not found/)
@@ -86,9 +86,9 @@ describe('social and creation RPCs through PostgREST', () => {
     })
 
     test('with { get: true }: 405, nothing written', async () => {
-      await stack.sql(`update public.profiles set last_active_at = '2020-01-01T00:00:00Z' where id = :'id'`, { id: bob.id })
+      await stack.sql(`update public.profile_private set last_active_at = '2020-01-01T00:00:00Z' where id = :'id'`, { id: bob.id })
       fails(await bob.client.rpc('update_last_active', {}, { get: true }), 405, '25006')
-      const row = await one(`select last_active_at = '2020-01-01T00:00:00Z' as unchanged from public.profiles where id = :'id'`, { id: bob.id })
+      const row = await one(`select last_active_at = '2020-01-01T00:00:00Z' as unchanged from public.profile_private where id = :'id'`, { id: bob.id })
       assert.equal(row.unchanged, true)
     })
   })

@@ -1,4 +1,4 @@
-// The table API (supabase.from(...)) of all ten tables through supabase-js and
+// The table API (supabase.from(...)) of all eleven tables through supabase-js and
 // the real PostgREST 12.0.2: what anon, the owner, another user and the
 // service role may select, insert, update and delete. Writes the API roles may
 // not make (a column they may not write, a row that is not theirs) get an
@@ -96,7 +96,7 @@ describe('the table API through PostgREST', () => {
   describe('profiles', () => {
     const PUBLIC = 'id,username,display_name,bio,tier,is_verified,follower_count,is_active'
 
-    test('anon: selects public columns of active profiles; select(*) is an error (401); writes 401', async () => {
+    test('anon: selects public columns of active profiles, never profile_private; select(*) is an error (401); writes 401', async () => {
       const rows = ok(await anon.from('profiles').select(PUBLIC).order('username'))
       assert.deepEqual(
         rows.map((r) => r.username),
@@ -107,6 +107,9 @@ describe('the table API through PostgREST', () => {
       // `*` names them, so it fails as a whole.
       denied(await anon.from('profiles').select('*'), 401)
       denied(await anon.from('profiles').select('id,stripe_customer_id'), 401)
+      // The private fields (settings, onboarding, last activity) are in
+      // profile_private, which anon may not read at all.
+      denied(await anon.from('profile_private').select('id,preferences,onboarding_completed,last_active_at'), 401)
       await unchanged('profiles', alice.id, async () => {
         denied(await anon.from('profiles').update({ bio: 'hacked' }).eq('id', alice.id), 401)
         denied(await anon.from('profiles').delete().eq('id', alice.id), 401)
@@ -114,17 +117,27 @@ describe('the table API through PostgREST', () => {
       denied(await anon.from('profiles').insert({ id: bob.id, username: 'intruder' }), 401)
     })
 
-    test('the owner: edits presentation and onboarding columns; select(*) is an error (403)', async () => {
+    test('the owner: edits presentation columns, and onboarding columns in profile_private; select(*) is an error (403)', async () => {
       const [me] = ok(
         await alice.client
           .from('profiles')
-          .update({ display_name: 'Alice A.', bio: 'I paint dragons', onboarding_step: 2, preferences: { theme: 'dark' } })
+          .update({ display_name: 'Alice A.', bio: 'I paint dragons' })
           .eq('id', alice.id)
-          .select('id,display_name,bio,onboarding_step,preferences'),
+          .select('id,display_name,bio'),
       )
-      assert.deepEqual(me, { id: alice.id, display_name: 'Alice A.', bio: 'I paint dragons', onboarding_step: 2, preferences: { theme: 'dark' } })
-      const own = ok(await alice.client.from('profiles').select('username,onboarding_completed,last_active_at').eq('id', alice.id).single())
+      assert.deepEqual(me, { id: alice.id, display_name: 'Alice A.', bio: 'I paint dragons' })
+      const [mine] = ok(
+        await alice.client
+          .from('profile_private')
+          .update({ onboarding_step: 2, preferences: { theme: 'dark' } })
+          .eq('id', alice.id)
+          .select('id,onboarding_step,preferences'),
+      )
+      assert.deepEqual(mine, { id: alice.id, onboarding_step: 2, preferences: { theme: 'dark' } })
+      const own = ok(await alice.client.from('profiles').select('username').eq('id', alice.id).single())
       assert.equal(own.username, 'alice')
+      const ownPrivate = ok(await alice.client.from('profile_private').select('onboarding_completed,last_active_at').eq('id', alice.id).single())
+      assert.deepEqual(ownPrivate, { onboarding_completed: false, last_active_at: null })
       denied(await alice.client.from('profiles').select('*'), 403)
       // An inactive user still sees their own profile.
       const ghostRows = ok(await ghost.client.from('profiles').select('username').eq('id', ghost.id))
@@ -160,6 +173,11 @@ describe('the table API through PostgREST', () => {
       })
       const seen = ok(await bob.client.from('profiles').select('username').eq('id', ghost.id))
       assert.deepEqual(seen, [], 'an inactive profile is hidden from others')
+      await unchanged('profile_private', alice.id, async () => {
+        assert.deepEqual(ok(await bob.client.from('profile_private').select('id,preferences').eq('id', alice.id)), [],
+          'another user\'s private fields are hidden')
+        assert.deepEqual(ok(await bob.client.from('profile_private').update({ onboarding_step: 9 }).eq('id', alice.id).select('id')), [])
+      })
     })
 
     test('service role: select(*) with billing columns, writes tier and verification', async () => {

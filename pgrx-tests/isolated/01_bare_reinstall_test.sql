@@ -72,10 +72,10 @@ SELECT ok(to_regnamespace('storage') IS NULL, 'schema storage is gone');
 SELECT ok(to_regnamespace('arcanea') IS NULL, 'schema arcanea is gone');
 SELECT is_empty($$SELECT c.oid::regclass::text FROM pg_class c
                    WHERE c.relnamespace = 'public'::regnamespace
-                     AND c.relname IN ('profiles', 'luminors', 'luminor_conversations', 'luminor_messages',
-                                       'luminor_relationships', 'creations', 'likes', 'comments', 'follows',
-                                       'notifications')$$,
-                'the ten tables are gone');
+                     AND c.relname IN ('profiles', 'profile_private', 'luminors', 'luminor_conversations',
+                                       'luminor_messages', 'luminor_relationships', 'creations', 'likes',
+                                       'comments', 'follows', 'notifications')$$,
+                'the eleven tables are gone');
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p
                    WHERE p.pronamespace = 'public'::regnamespace
                      AND p.proname IN ('search_creations', 'toggle_like', 'get_user_stats', 'get_user_feed')$$,

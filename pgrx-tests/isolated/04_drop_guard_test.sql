@@ -22,12 +22,12 @@ INSERT INTO auth.users (id, email) VALUES ('aaaaaaaa-0000-4000-8000-0000000000a1
 INSERT INTO public.creations (user_id, title, type) VALUES ('aaaaaaaa-0000-4000-8000-0000000000a1', 'Kept', 'image');
 
 SELECT throws_ok('DROP EXTENSION arcanea', '55000',
-                 'DROP EXTENSION arcanea would delete user data: public.creations, public.profiles hold rows',
+                 'DROP EXTENSION arcanea would delete user data: public.creations, public.profile_private, public.profiles hold rows',
                  'DROP EXTENSION refuses and names the tables that hold rows');
 SELECT throws_ok('DROP EXTENSION IF EXISTS arcanea CASCADE', '55000', NULL, 'so does DROP EXTENSION IF EXISTS ... CASCADE');
 SELECT throws_ok('DROP EXTENSION pgtap, arcanea', '55000', NULL, 'so does a DROP naming it among others');
 SELECT throws_ok('DROP SCHEMA public CASCADE', '55000',
-                 'DROP SCHEMA public CASCADE would delete user data: public.creations, public.profiles hold rows',
+                 'DROP SCHEMA public CASCADE would delete user data: public.creations, public.profile_private, public.profiles hold rows',
                  'DROP SCHEMA public CASCADE refuses (it would take the extension along)');
 SELECT throws_ok('DROP SCHEMA arcanea CASCADE', '55000', NULL, 'so does DROP SCHEMA arcanea CASCADE');
 SELECT is((SELECT count(*)::int FROM public.creations), 1, 'the data is still there');

@@ -3,8 +3,8 @@
 # with realistic data in every table of the extension, restored into a fresh
 # database by pg_restore with session_replication_role=replica (the dump's
 # CREATE EXTENSION arcanea runs first, then the data loads with the triggers
-# quiet).  Then, for every table the extension owns (the ten public tables,
-# auth.users, storage.buckets, storage.objects and arcanea.search_terms),
+# quiet).  Then, for every table the extension owns (the eleven public tables,
+# auth.users, storage.buckets, storage.objects and arcanea's own tables),
 # the restored copy must hold the same rows: same count, same checksum of
 # the rows' text.  Counters must not drift, the signup sequence must carry
 # on after the restored maximum, and the restored database must work.
@@ -21,10 +21,10 @@ cleanup() { db_drop "$SRC"; db_drop "$DST"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 TABLES=(
-    public.profiles public.luminors public.luminor_conversations public.luminor_messages
+    public.profiles public.profile_private public.luminors public.luminor_conversations public.luminor_messages
     public.luminor_relationships public.creations public.likes public.comments public.follows
     public.notifications auth.users storage.buckets storage.objects arcanea.search_terms arcanea.buckets
-    arcanea.rate_limits
+    arcanea.rate_limits arcanea.storage_erasures
 )
 tap_plan $((10 + 2 * ${#TABLES[@]}))
 
@@ -41,10 +41,15 @@ INSERT INTO auth.users (id, email, raw_user_meta_data, email_confirmed_at) VALUE
     ('d0000000-0000-4000-8000-000000000004', 'dmitri@dump.test', '{\"username\": \"dmitri\", \"avatar_url\": \"https://cdn.test/d.png\"}', now()),
     ('d0000000-0000-4000-8000-000000000005', 'eun@dump.test',   '{\"username\": \"eun\"}', now()),
     ('d0000000-0000-4000-8000-000000000006', 'gone@dump.test',  '{}', now());
+-- The removed one had an avatar: its file waits in arcanea.storage_erasures.
+INSERT INTO storage.objects (bucket_id, name, owner_id, metadata) VALUES
+    ('avatars', 'd0000000-0000-4000-8000-000000000006/avatar.png', 'd0000000-0000-4000-8000-000000000006', '{}');
 DELETE FROM auth.users WHERE id = 'd0000000-0000-4000-8000-000000000006';
 UPDATE public.profiles SET bio = 'Engines & poems — “analytical”', tier = 'creator', subscription_status = 'active',
-       stripe_customer_id = 'cus_123', preferences = '{\"theme\": \"dark\", \"langs\": [\"en\", \"fr\"]}',
-       onboarding_completed = true, onboarding_step = 5, last_active_at = now() - interval '1 hour'
+       stripe_customer_id = 'cus_123'
+ WHERE id = 'd0000000-0000-4000-8000-000000000001';
+UPDATE public.profile_private SET preferences = '{\"theme\": \"dark\", \"langs\": [\"en\", \"fr\"]}',
+       onboarding_completed = true, onboarding_step = 5, last_active_at = now() - interval '1 hour', share_presence = true
  WHERE id = 'd0000000-0000-4000-8000-000000000001';
 
 -- The operator edits Lumina and adds a Luminor of their own.

@@ -42,6 +42,8 @@ readers=(
     "get_key_memories(p_luminor_id => '00000000-0000-4000-8000-00000000a001', p_query => 'dragon')"
     "get_luminor_relationship(p_luminor_id => '00000000-0000-4000-8000-00000000a001')"
     "get_conversation_with_messages('$conversation')"
+    "export_my_data()"
+    "(SELECT count(*) FROM get_presence(ARRAY['aaaaaaaa-0000-4000-8000-0000000000a1']::uuid[]))"
 )
 writers=(
     "toggle_like(p_creation_id => (SELECT id FROM public.creations LIMIT 1))"

@@ -91,8 +91,9 @@ sq() {
 }
 now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 
-# snapshot DB NAME: the catalog facts of DB into $WORK/NAME.catalog.
-snapshot() { sq "$1" -f "$U/catalog.sql" >"$WORK/$2.catalog"; }
+# snapshot DB NAME [by_name]: the catalog facts of DB into $WORK/NAME.catalog
+# (columns keyed by name rather than position with by_name).
+snapshot() { sq "$1" -v columns="${3:-by_position}" -f "$U/catalog.sql" >"$WORK/$2.catalog"; }
 # parity DESC A B: the two catalog snapshots are equal; else their diff.
 parity() {
     local desc=$1 a=$WORK/$2.catalog b=$WORK/$3.catalog
@@ -132,7 +133,7 @@ create_db() { # create_db DB [supabase]
     if [[ "${2:-}" == supabase ]]; then sq "$1" -f "$FIXTURES/supabase.sql" >/dev/null; fi
 }
 
-tap_plan 36
+tap_plan 37
 
 [[ -n "$OLD" && -n "$NEW" && "$OLD" != "$NEW" ]] || tap_bail "no previous release to upgrade from (old '$OLD', new '$NEW')"
 tap_diag "upgrading $OLD -> $NEW"
@@ -296,9 +297,17 @@ tap_is "ALTER EXTENSION arcanea UPDATE TO '$OLD' (the downgrade script)" "$down_
 [[ $down_status -eq 0 ]] || tap_diag <"$WORK/downgrade.err"
 create_db fresh_old
 sq fresh_old -c "CREATE EXTENSION arcanea VERSION '$OLD'"
-snapshot fresh_old fresh_old
-snapshot up_down downgraded
-parity "catalog: $OLD + upgrade + downgrade = fresh $OLD" fresh_old downgraded
+# A downgrade adds back the columns the upgrade moved (profiles' private
+# fields) at the end of their table: columns compare by name here, and
+# their order is checked apart.
+snapshot fresh_old fresh_old by_name
+snapshot up_down downgraded by_name
+parity "catalog: $OLD + upgrade + downgrade = fresh $OLD (columns by name)" fresh_old downgraded
+tap_is "after the downgrade, profiles' restored columns are its last four" \
+    "$(sq up_down -c "SELECT string_agg(attname, ',' ORDER BY attnum) FROM (SELECT attname, attnum FROM pg_attribute
+                       WHERE attrelid = 'public.profiles'::regclass AND attnum > 0 AND NOT attisdropped
+                       ORDER BY attnum DESC LIMIT 4) a")" \
+    "preferences,onboarding_completed,onboarding_step,last_active_at"
 tap_is "every row survives the round trip" "$(rows_check up_down)" ""
 tap_is "every counter equals its recount after the round trip" "$(drift up_down)" ""
 # The operator installs the old package back (its arcanea.so), as the

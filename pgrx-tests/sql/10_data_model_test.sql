@@ -1,9 +1,9 @@
--- Data model: the ten tables' columns and types against the spec, the spec's
+-- Data model: the eleven tables' columns and types against the spec, the spec's
 -- indexes under the spec's names, foreign keys and what ON DELETE does, every
 -- CHECK / UNIQUE / NOT NULL rule, updated_at, the default Luminors, and tags
 -- stored as given.  Runs as the superuser (constraints hold for everyone).
 BEGIN;
-SELECT plan(414);
+SELECT plan(420);
 
 -- ============================================================================
 -- 1. Tables, columns, types
@@ -18,13 +18,21 @@ INSERT INTO spec_columns (tbl, col, typ, extra) VALUES
     ('profiles', 'bio', 'text', false), ('profiles', 'arcanean_id', 'text', false),
     ('profiles', 'tier', 'text', false), ('profiles', 'subscription_status', 'text', false),
     ('profiles', 'stripe_customer_id', 'text', false), ('profiles', 'stripe_subscription_id', 'text', false),
-    ('profiles', 'preferences', 'jsonb', false), ('profiles', 'onboarding_completed', 'boolean', false),
-    ('profiles', 'onboarding_step', 'integer', false), ('profiles', 'creation_count', 'integer', false),
+    ('profiles', 'creation_count', 'integer', false),
     ('profiles', 'follower_count', 'integer', false), ('profiles', 'following_count', 'integer', false),
     ('profiles', 'is_active', 'boolean', false), ('profiles', 'is_verified', 'boolean', false),
     ('profiles', 'created_at', 'timestamp with time zone', false),
     ('profiles', 'updated_at', 'timestamp with time zone', false),
-    ('profiles', 'last_active_at', 'timestamp with time zone', false),
+
+    -- The spec's private profile fields (preferences, onboarding, last
+    -- activity) live in profile_private, one row per profile, keyed by its id.
+    ('profile_private', 'id', 'uuid', true),
+    ('profile_private', 'preferences', 'jsonb', false),
+    ('profile_private', 'onboarding_completed', 'boolean', false),
+    ('profile_private', 'onboarding_step', 'integer', false),
+    ('profile_private', 'last_active_at', 'timestamp with time zone', false),
+    ('profile_private', 'share_presence', 'boolean', true),
+    ('profile_private', 'updated_at', 'timestamp with time zone', true),
 
     ('luminors', 'id', 'uuid', false), ('luminors', 'name', 'text', false), ('luminors', 'slug', 'text', false),
     ('luminors', 'title', 'text', false), ('luminors', 'specialty', 'text', false),
@@ -110,15 +118,15 @@ INSERT INTO spec_columns (tbl, col, typ, extra) VALUES
     ('notifications', 'read_at', 'timestamp with time zone', false),
     ('notifications', 'group_key', 'text', true);
 
--- 10 tables
+-- 11 tables
 SELECT has_table('public', t, 'table public.' || t || ' exists')
   FROM (SELECT DISTINCT tbl AS t FROM spec_columns) s ORDER BY t;
--- 10 column lists (spec columns plus the documented internal ones, nothing else)
+-- 11 column lists (spec columns plus the documented internal ones, nothing else)
 SELECT columns_are('public', tbl, array_agg(col ORDER BY ord),
                    'public.' || tbl || ' has exactly the spec''s columns'
                    || coalesce(' plus ' || string_agg(col, ', ' ORDER BY ord) FILTER (WHERE extra), ''))
   FROM spec_columns GROUP BY tbl ORDER BY tbl;
--- 139 column types
+-- 142 column types
 SELECT col_type_is('public', tbl, col, typ, 'public.' || tbl || '.' || col || ' is ' || typ)
   FROM spec_columns WHERE typ <> 'DECIMAL' ORDER BY tbl, ord;
 -- 2 DECIMAL columns: numeric, any precision
@@ -126,7 +134,7 @@ SELECT is(format_type(a.atttypid, NULL), 'numeric', 'public.' || s.tbl || '.' ||
   FROM spec_columns s
   JOIN pg_attribute a ON a.attrelid = ('public.' || s.tbl)::regclass AND a.attname = s.col
  WHERE s.typ = 'DECIMAL' ORDER BY s.tbl;
--- 10 primary keys on id
+-- 11 primary keys on id
 SELECT col_is_pk('public', t, 'id'::name, 'public.' || t || ' has primary key id')
   FROM (SELECT DISTINCT tbl AS t FROM spec_columns) s ORDER BY t;
 
@@ -213,7 +221,7 @@ SELECT fk_ok('public', 'notifications', 'user_id', 'public', 'profiles', 'id');
 SELECT is_empty($$
     SELECT conrelid::regclass::text || ' ' || conname FROM pg_constraint
      WHERE contype = 'f' AND connamespace = 'public'::regnamespace AND confdeltype <> 'c'
-$$, 'every foreign key of the ten tables is ON DELETE CASCADE');
+$$, 'every foreign key of the eleven tables is ON DELETE CASCADE');
 
 -- ============================================================================
 -- 4. The three default Luminors, as installed

@@ -1,4 +1,4 @@
--- Row-level security and column privileges on the ten public tables, for
+-- Row-level security and column privileges on the eleven public tables, for
 -- every role PostgREST can act as: anon, the owner of a row, another
 -- authenticated user, and service_role.  Each table is checked for SELECT,
 -- INSERT, UPDATE and DELETE in both directions: what must be allowed works
@@ -8,7 +8,7 @@
 -- Identities are switched exactly as PostgREST 12 does it: inside the
 -- transaction, role and request.jwt.claims are set with set_config(..., true).
 BEGIN;
-SELECT plan(260);
+SELECT plan(266);
 
 -- ---------------------------------------------------------------------------
 -- Helpers
@@ -85,7 +85,7 @@ INSERT INTO public.notifications (id, user_id, type, title) VALUES
 -- RLS is on for every table
 -- ===========================================================================
 SELECT ok(c.relrowsecurity, format('RLS is enabled on public.%s', t))
-  FROM unnest(ARRAY['profiles', 'luminors', 'luminor_conversations', 'luminor_messages',
+  FROM unnest(ARRAY['profiles', 'profile_private', 'luminors', 'luminor_conversations', 'luminor_messages',
                     'luminor_relationships', 'creations', 'likes', 'comments', 'follows',
                     'notifications']) AS t
   LEFT JOIN pg_class c ON c.oid = to_regclass('public.' || t)
@@ -99,6 +99,9 @@ RESET ROLE; SELECT pg_temp.act_as('anon');
 SELECT is(pg_temp.rows($$SELECT id, username, display_name, avatar_url, bio, arcanean_id, tier, creation_count
                            FROM public.profiles WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$), '1',
           'profiles/anon: SELECT of an active profile''s public columns works');
+SELECT throws_ok($$SELECT preferences, onboarding_completed, onboarding_step, last_active_at
+                     FROM public.profile_private WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
+                 '42501', NULL, 'profile_private/anon: a profile''s private fields are not readable');
 SELECT is(pg_temp.rows($$SELECT id FROM public.profiles WHERE id = 'cccccccc-0000-4000-8000-0000000000c3'$$), '0',
           'profiles/anon: an inactive profile is not visible');
 SELECT throws_ok($$SELECT stripe_customer_id FROM public.profiles$$, '42501', NULL,
@@ -126,14 +129,22 @@ SELECT throws_ok($$SELECT subscription_status FROM public.profiles WHERE id = 'a
                  '42501', NULL, 'profiles/owner: own subscription_status is not readable');
 SELECT is(pg_temp.rows($$UPDATE public.profiles
                             SET username = 'alice_2', display_name = 'Alice', avatar_url = 'https://x.test/a.png',
-                                bio = 'I make things', preferences = '{"theme":"dark"}',
-                                onboarding_completed = true, onboarding_step = 3
+                                bio = 'I make things'
                           WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1' RETURNING 1$$), '1',
-          'profiles/owner: UPDATE of the presentation and onboarding columns works');
-SELECT row_eq($$SELECT username, display_name, bio, preferences, onboarding_completed, onboarding_step
+          'profiles/owner: UPDATE of the presentation columns works');
+SELECT row_eq($$SELECT username, display_name, bio
                   FROM public.profiles WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
-              ROW('alice_2'::text, 'Alice'::text, 'I make things'::text, '{"theme":"dark"}'::jsonb, true, 3),
+              ROW('alice_2'::text, 'Alice'::text, 'I make things'::text),
               'profiles/owner: the update is stored');
+-- The onboarding columns live in profile_private.
+SELECT is(pg_temp.rows($$UPDATE public.profile_private
+                            SET preferences = '{"theme":"dark"}', onboarding_completed = true, onboarding_step = 3
+                          WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1' RETURNING 1$$), '1',
+          'profile_private/owner: UPDATE of the onboarding columns works');
+SELECT row_eq($$SELECT preferences, onboarding_completed, onboarding_step
+                  FROM public.profile_private WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
+              ROW('{"theme":"dark"}'::jsonb, true, 3),
+              'profile_private/owner: the update is stored');
 SELECT throws_ok($$UPDATE public.profiles SET tier = 'realm_builder' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
                  '42501', NULL, 'profiles/owner: UPDATE of own tier is denied');
 SELECT throws_ok($$UPDATE public.profiles SET is_verified = true WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
@@ -152,8 +163,13 @@ SELECT throws_ok($$UPDATE public.profiles SET following_count = 99 WHERE id = 'a
                  '42501', NULL, 'profiles/owner: UPDATE of own following_count is denied');
 SELECT throws_ok($$UPDATE public.profiles SET arcanean_id = 'ARC-000007' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
                  '42501', NULL, 'profiles/owner: UPDATE of own arcanean_id is denied');
-SELECT throws_ok($$UPDATE public.profiles SET is_active = false WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
-                 '42501', NULL, 'profiles/owner: UPDATE of own is_active is denied');
+-- A user may deactivate their own account, and reactivate it.
+SELECT is(pg_temp.rows($$UPDATE public.profiles SET is_active = false
+                          WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1' RETURNING 1$$), '1',
+          'profiles/owner: UPDATE of own is_active (deactivate) works');
+SELECT is(pg_temp.rows($$UPDATE public.profiles SET is_active = true
+                          WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1' AND NOT is_active RETURNING 1$$), '1',
+          'profiles/owner: and reactivating works');
 SELECT throws_ok($$UPDATE public.profiles SET id = 'bbbbbbbb-0000-4000-8000-0000000000b2' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
                  '42501', NULL, 'profiles/owner: UPDATE of own id is denied');
 SELECT throws_ok($$INSERT INTO public.profiles (id, username) VALUES ('eeeeeeee-0000-4000-8000-0000000000e5', 'eve_by_alice')$$,
@@ -168,6 +184,8 @@ SELECT is(pg_temp.rows($$SELECT id FROM public.profiles WHERE id = 'cccccccc-000
 RESET ROLE; SELECT pg_temp.act_as('authenticated', 'bbbbbbbb-0000-4000-8000-0000000000b2');
 SELECT is(pg_temp.rows($$SELECT id, username, bio FROM public.profiles WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$), '1',
           'profiles/other: another user''s public columns are readable');
+SELECT is(pg_temp.rows($$SELECT id FROM public.profile_private WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$), '0',
+          'profile_private/other: another user''s private fields are not visible');
 SELECT is(pg_temp.rows($$SELECT id FROM public.profiles WHERE id = 'cccccccc-0000-4000-8000-0000000000c3'$$), '0',
           'profiles/other: another user''s inactive profile is not visible');
 SELECT throws_ok($$SELECT stripe_customer_id FROM public.profiles WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,

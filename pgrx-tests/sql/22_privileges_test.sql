@@ -3,7 +3,7 @@
 -- every policy follows Supabase's rules (TO anon/authenticated, never
 -- PUBLIC; auth.uid() wrapped in a sub-select so it runs once per statement).
 BEGIN;
-SELECT plan(42);
+SELECT plan(43);
 
 -- The extension's functions, with their schema and name.
 CREATE TEMP VIEW ext_functions AS
@@ -16,7 +16,7 @@ SELECT p.oid, n.nspname AS schema, p.proname AS name, p.oid::regprocedure AS sig
 
 CREATE TEMP VIEW arcanea_tables(t) AS
 SELECT ('public.' || x)::regclass
-  FROM unnest(ARRAY['profiles', 'luminors', 'luminor_conversations', 'luminor_messages',
+  FROM unnest(ARRAY['profiles', 'profile_private', 'luminors', 'luminor_conversations', 'luminor_messages',
                     'luminor_relationships', 'creations', 'likes', 'comments', 'follows',
                     'notifications']) x;
 
@@ -39,8 +39,8 @@ SELECT set_eq($$SELECT name::text FROM ext_functions
               'public: anon may execute exactly search_creations, increment_creation_views, get_user_stats');
 SELECT set_eq($$SELECT name::text FROM ext_functions
                  WHERE schema = 'public' AND NOT has_function_privilege('authenticated', oid, 'EXECUTE')$$,
-              ARRAY['archive_old_conversations', 'cleanup_notifications'],
-              'public: authenticated may execute all but archive_old_conversations and cleanup_notifications');
+              ARRAY['archive_old_conversations', 'cleanup_notifications', 'pending_storage_erasures'],
+              'public: authenticated may execute all but archive_old_conversations, cleanup_notifications and pending_storage_erasures');
 SELECT is_empty($$SELECT signature::text FROM ext_functions
                    WHERE schema = 'public' AND NOT has_function_privilege('service_role', oid, 'EXECUTE')$$,
                 'public: service_role may execute every extension function');
@@ -151,8 +151,8 @@ SELECT schemaname, tablename, policyname, permissive, roles, cmd, qual, with_che
  WHERE schemaname = 'public' AND tablename IN (SELECT relname FROM pg_class WHERE oid IN (SELECT t FROM arcanea_tables))
     OR schemaname = 'storage' AND policyname LIKE 'arcanea\_%';
 
-SELECT is((SELECT count(DISTINCT tablename)::int FROM arcanea_policies WHERE schemaname = 'public'), 10,
-          'policies: every one of the ten tables has policies');
+SELECT is((SELECT count(DISTINCT tablename)::int FROM arcanea_policies WHERE schemaname = 'public'), 11,
+          'policies: every one of the eleven tables has policies');
 SELECT is((SELECT count(*)::int FROM arcanea_policies WHERE schemaname = 'storage'), 4,
           'policies: storage.objects has Arcanea''s SELECT, INSERT, UPDATE and DELETE policies');
 SELECT is_empty($$SELECT tablename || '.' || policyname FROM arcanea_policies WHERE 'public' = ANY (roles)$$,

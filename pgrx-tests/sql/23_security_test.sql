@@ -124,16 +124,16 @@ SELECT is_empty($$SELECT c.oid::regclass::text FROM pg_class c
 -- 2. Bounded payloads
 -- ===========================================================================
 SELECT pg_temp.act_as('authenticated', 'aaaaaaaa-0000-4000-8000-0000000000a1');
-SELECT throws_ok($$UPDATE public.profiles SET preferences = jsonb_build_object('x', repeat('a', 9000))
+SELECT throws_ok($$UPDATE public.profile_private SET preferences = jsonb_build_object('x', repeat('a', 9000))
                     WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
-                 '23514', 'new row for relation "profiles" violates check constraint "profiles_preferences_size"',
-                 'profiles.preferences over 8 KB: 23514 naming the limit');
-SELECT throws_ok($$UPDATE public.profiles SET preferences = jsonb_build_object('x', repeat('a', 1000000))
+                 '23514', 'new row for relation "profile_private" violates check constraint "profile_private_preferences_size"',
+                 'profile_private.preferences over 8 KB: 23514 naming the limit');
+SELECT throws_ok($$UPDATE public.profile_private SET preferences = jsonb_build_object('x', repeat('a', 1000000))
                     WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
-                 '23514', NULL, 'profiles.preferences of 1 MB that compresses to almost nothing: refused too (bytes, not stored size)');
-SELECT is(pg_temp.rows($$UPDATE public.profiles SET preferences = jsonb_build_object('x', repeat('a', 8000))
+                 '23514', NULL, 'profile_private.preferences of 1 MB that compresses to almost nothing: refused too (bytes, not stored size)');
+SELECT is(pg_temp.rows($$UPDATE public.profile_private SET preferences = jsonb_build_object('x', repeat('a', 8000))
                           WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1' RETURNING 1$$), '1',
-          'profiles.preferences just under 8 KB: stored');
+          'profile_private.preferences just under 8 KB: stored');
 SELECT throws_ok($$INSERT INTO public.creations (user_id, title, type, generation_params)
                    VALUES ('aaaaaaaa-0000-4000-8000-0000000000a1', 'Big params', 'image',
                            jsonb_build_object('p', repeat('z', 17000)))$$,

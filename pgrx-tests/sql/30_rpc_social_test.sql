@@ -78,13 +78,13 @@ SELECT throws_ok($$SELECT follow_user(p_following_id => 'aaaaaaaa-0000-4000-8000
 SELECT pg_temp.act_as('authenticated', 'bbbbbbbb-0000-4000-8000-0000000000b2');
 SELECT isnt(update_last_active(), NULL, 'update_last_active: returns the timestamp');
 RESET ROLE;
-UPDATE public.profiles SET last_active_at = now() - interval '30 seconds'
+UPDATE public.profile_private SET last_active_at = now() - interval '30 seconds'
  WHERE id = 'bbbbbbbb-0000-4000-8000-0000000000b2';
 SELECT pg_temp.act_as('authenticated', 'bbbbbbbb-0000-4000-8000-0000000000b2');
 SELECT is(update_last_active(), now() - interval '30 seconds',
           'update_last_active: within a minute it does not write again');
 RESET ROLE;
-UPDATE public.profiles SET last_active_at = now() - interval '5 minutes'
+UPDATE public.profile_private SET last_active_at = now() - interval '5 minutes'
  WHERE id = 'bbbbbbbb-0000-4000-8000-0000000000b2';
 SELECT pg_temp.act_as('authenticated', 'bbbbbbbb-0000-4000-8000-0000000000b2');
 SELECT is(update_last_active(), now(), 'update_last_active: after a minute it writes now()');

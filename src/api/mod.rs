@@ -18,6 +18,7 @@ pub mod creations;
 pub mod discovery;
 pub mod luminors;
 pub mod notifications;
+pub mod privacy;
 pub mod social;
 
 use crate::error::{ApiError, ApiResult};

@@ -381,6 +381,56 @@ export function uuidArb(pool) {
   )
 }
 
+/**
+ * A uuid[] argument (get_presence's p_user_ids): lists of user ids, valid
+ * (own, others, the deactivated one, a deleted one, ids of no user) and
+ * hostile (empty, NULL elements, duplicates, around and far over the limit of
+ * 100 ids, malformed elements, malformed or multidimensional array literals,
+ * a bare uuid, JSON of the wrong type). `{ k: 'list', items }` resolves each
+ * item like a single argument; `{ k: 'many', n }` is n ids of no user.
+ */
+export function uuidListArb() {
+  const element = fc.oneof(
+    {
+      arbitrary: fc
+        .record({ who: fc.constantFrom('own', 'other', 'other', 'any', 'inactive', 'ghost', 'never'), i: fc.nat(40) })
+        .map(({ who, i }) => ({ k: 'ref', pool: 'users', who, i })),
+      weight: 12,
+    },
+    { arbitrary: lit(fc.uuid()), weight: 2 },
+    { arbitrary: lit(fc.constantFrom(...SPECIAL_UUIDS)), weight: 1 },
+    { arbitrary: lit(fc.constantFrom(...BAD_UUIDS)), weight: 1 },
+    { arbitrary: nul, weight: 2 },
+  )
+  const list = (items) => ({ k: 'list', items })
+  const literals = [
+    '{}',
+    '{NULL}',
+    '{',
+    '}',
+    '{,}',
+    '{{}}',
+    'not an array',
+    'a0000000-0000-4000-8000-000000000001', // a bare uuid
+    '{a0000000-0000-4000-8000-000000000001,}',
+    '{"a0000000-0000-4000-8000-000000000001"}',
+    '{{a0000000-0000-4000-8000-000000000001},{a0000000-0000-4000-8000-000000000002}}', // two dimensions
+    '[0:0]={a0000000-0000-4000-8000-000000000001}', // explicit bounds
+    '{a0000000-0000-4000-8000-000000000001}; drop table x',
+    '(a0000000-0000-4000-8000-000000000001)',
+  ]
+  return fc.oneof(
+    { arbitrary: fc.array(element, { minLength: 1, maxLength: 6 }).map(list), weight: 12 },
+    { arbitrary: fc.constant(list([])), weight: 1 },
+    { arbitrary: element.map((e) => list([e, e, e])), weight: 1 }, // duplicates
+    { arbitrary: fc.constantFrom(99, 100, 101, 1000, 20000).map((n) => ({ k: 'many', n })), weight: 2 },
+    { arbitrary: lit(fc.constantFrom(...literals)), weight: 2 },
+    { arbitrary: wrongJson, weight: 1 },
+    { arbitrary: omit, weight: 2 },
+    { arbitrary: nul, weight: 2 },
+  )
+}
+
 /** A feed cursor: real ones (built like get_user_feed builds them), then every way to break one. */
 export function cursorArb() {
   const garbageJson = ['{"created_at":1,"id":"x"}', '[]', 'null', '{"a":', '"\\u0000"', '{}']
@@ -496,6 +546,15 @@ export const RPC_ARGS = {
   get_luminor_relationship: { p_user_id: userId(), p_luminor_id: luminorId() },
   archive_old_conversations: { p_older_than: interval() },
   cleanup_notifications: { p_read_older_than: interval() },
+  export_my_data: { p_user_id: userId() },
+  get_presence: {
+    p_user_ids: arg(
+      'uuid[]',
+      fc.array(validRef('users', ['own', 'other', 'other', 'inactive']), { minLength: 1, maxLength: 5 }).map((items) => ({ k: 'list', items })),
+      uuidListArb(),
+    ),
+  },
+  pending_storage_erasures: {},
 }
 
 // ---------------------------------------------------------------------------

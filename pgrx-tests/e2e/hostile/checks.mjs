@@ -112,6 +112,9 @@ SELECT coalesce(json_object_agg(t || '|' || o, d), '{}') AS digest FROM (
   SELECT 'profiles', id::text, md5((to_jsonb(p) - '{updated_at,follower_count}'::text[])::text)
     FROM public.profiles p
   UNION ALL
+  SELECT 'profile_private', id::text, md5((to_jsonb(pp) - 'updated_at')::text)
+    FROM public.profile_private pp
+  UNION ALL
   SELECT 'notifications.read', user_id::text,
          count(*) || ':' || md5(string_agg(id::text || '@' || coalesce(read_at::text, ''), ',' ORDER BY id))
     FROM public.notifications WHERE is_read GROUP BY user_id

@@ -13,6 +13,7 @@ type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ?
 export type Creation = Tables<'creations'>
 export type NewCreation = TablesInsert<'creations'>
 export type ProfileEdit = TablesUpdate<'profiles'>
+export type PrivateEdit = TablesUpdate<'profile_private'>
 export type SearchHit = CompositeTypes<'creation_search_result'>
 
 // What toggle_like returns (jsonb, so the types say Json: the app names it).
@@ -118,9 +119,20 @@ export async function create(url: string, anonKey: string, accessToken: string, 
   await asUser.from('comments').insert({ user_id: userId, creation_id: created.id, content: 'Thanks @kai_sound!' })
   await asUser.rpc('follow_user', { p_following_id: '00000000-0000-0000-0000-000000000000' })
 
-  // Onboarding.
-  const edit: ProfileEdit = { display_name: 'Aria', bio: 'Painter of light', onboarding_step: 3, onboarding_completed: true }
+  // Presentation is public (profiles), onboarding private (profile_private).
+  const edit: ProfileEdit = { display_name: 'Aria', bio: 'Painter of light' }
   await asUser.from('profiles').update(edit).eq('id', userId)
+  const onboarding: PrivateEdit = { onboarding_step: 3, onboarding_completed: true, share_presence: true }
+  await asUser.from('profile_private').update(onboarding).eq('id', userId)
+
+  // Privacy: one's own data in one document, and followers' presence.
+  const { data: exported } = await asUser.rpc('export_my_data')
+  console.log(exported)
+  const { data: seen } = await asUser.rpc('get_presence', { p_user_ids: [userId] }, { get: true })
+  for (const p of seen ?? []) {
+    const at: string | null = p.last_active_at
+    console.log(p.user_id, at)
+  }
 
   // A Luminor conversation: get_or_create_conversation returns the row.
   const { data: luminor } = await asUser.from('luminors').select('id,name,slug').eq('slug', 'lumina').single()

@@ -20,7 +20,13 @@
 -- for.  Columns are compared by their order among live columns (a dropped
 -- column leaves a gap in attnum that nobody can see).
 --
--- Run with psql -At; each line is "section | object | fact".
+-- Run with psql -At; each line is "section | object | fact".  With
+-- -v columns=by_name, columns are keyed by name instead of position: for a
+-- downgrade, which can add a column back only at the end of its table.
+\if :{?columns}
+\else
+    \set columns by_position
+\endif
 
 -- Names print schema-qualified whatever the caller's search_path.
 SET search_path = pg_catalog;
@@ -115,8 +121,8 @@ facts(section, object, fact) AS (
       FROM rels r WHERE r.relkind IN ('v', 'm')
     UNION ALL
     -- Columns, by position among live columns.
-    SELECT 'column', r.name || '.' || lpad(
-               (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::text, 3, '0'),
+    SELECT 'column', r.name || '.' || CASE WHEN :'columns' = 'by_name' THEN a.attname::text ELSE lpad(
+               (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::text, 3, '0') END,
            format('%s %s notnull=%s default=%s identity=%s generated=%s collation=%s acl=%s comment=%s',
                   a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
                   pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), nullif(a.attidentity, ''),

@@ -1,7 +1,8 @@
 -- get_user_feed, page by author: each followed author's newest public
 -- creations by keyset on idx_creations_feed (user_id, created_at DESC,
 -- id DESC), merged.  One index probe per followed author, each reading at
--- most a page: right for a user who follows few accounts.
+-- most a page: right for a user who follows few accounts.  Deactivated
+-- accounts are left out.
 --   $1 uuid         the reader
 --   $2 int8         limit
 --   $3 int8         offset
@@ -21,5 +22,6 @@ SELECT c.id
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT $2 + $3) c
  WHERE f.follower_id = $1
+   AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = f.following_id AND p.is_active)
  ORDER BY c.created_at DESC, c.id DESC
  LIMIT $2 OFFSET $3

@@ -1,7 +1,9 @@
 -- search_creations' result rows (public.creation_search_result, whose
 -- columns are declared in sql/60_api_types.sql), for a page of creation ids
 -- and their ranks, in that order.  The creation's own columns, then its
--- author's name and picture, then the rank.
+-- author's name and picture, then the rank.  A deactivated account's
+-- creations are left out here, after paging: a page that had one is
+-- shorter (deactivation is rare; ranking checks no author).
 --   $1 uuid[]  the page's creation ids, in order
 --   $2 real[]  their ranks
 SELECT ROW(c.id, c.user_id, c.title, c.description, c.type, c.file_url, c.thumbnail_url, c.file_size,
@@ -13,5 +15,5 @@ SELECT ROW(c.id, c.user_id, c.title, c.description, c.type, c.file_url, c.thumbn
            page.rank)::public.creation_search_result
   FROM unnest($1::uuid[], $2::real[]) WITH ORDINALITY AS page(id, rank, n)
   JOIN public.creations c ON c.id = page.id
-  JOIN public.profiles p ON p.id = c.user_id
+  JOIN public.profiles p ON p.id = c.user_id AND p.is_active
  ORDER BY page.n

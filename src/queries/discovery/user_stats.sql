@@ -27,9 +27,10 @@ SELECT p.is_active,
            'unread_notifications', (SELECT count(*) FROM public.notifications n
                                      WHERE n.user_id = p.id AND NOT n.is_read),
            'subscription_status', p.subscription_status,
-           'onboarding_completed', p.onboarding_completed,
-           'last_active_at', p.last_active_at)) ELSE '{}'::jsonb END
+           'onboarding_completed', pp.onboarding_completed,
+           'last_active_at', pp.last_active_at)) ELSE '{}'::jsonb END
   FROM public.profiles p
+  LEFT JOIN public.profile_private pp ON pp.id = p.id
       CROSS JOIN LATERAL (
        SELECT count(*) FILTER (WHERE c.status = 'draft') AS draft,
               count(*) FILTER (WHERE c.status = 'processing') AS processing,

@@ -1,0 +1,77 @@
+# pgrx-tests/bench/lib.sh: what the benchmark scripts share (scripts/bench.sh,
+# upgrade_timing.sh, privacy_timing.sh).  Sourced after scripts/lib.sh.
+
+# strip_comments FILE: an extension script's statements, comments and blank
+# lines dropped, sorted: pgrx may order independent objects differently
+# from one build to the next, so this is what identifies a build's SQL.
+strip_comments() { grep -v -e '^--' -e '^[[:space:]]*$' "$1" | LC_ALL=C sort; }
+
+# bench_cluster_up DATA PORT LIBDIR: start the cluster in DATA on PORT with
+# the benchmarks' settings (memory for a data set of a few GB, no
+# checkpoint in the middle of a run, JIT off: its compile time would only
+# penalise the reference queries) and LIBDIR first in dynamic_library_path,
+# so that a private copy of arcanea.so is the one loaded.  Restarts it if a
+# setting had to change.
+bench_cluster_up() {
+    local data=$1 port=$2 libdir=$3 k cur restart=0
+    local -A want=(
+        [shared_buffers]=2GB [effective_cache_size]=8GB [maintenance_work_mem]=1GB
+        [max_wal_size]=4GB [checkpoint_timeout]=1h [jit]=off
+        [dynamic_library_path]="$libdir:\$libdir"
+    )
+    cluster_start "$data" "$port" --fast
+    for k in "${!want[@]}"; do
+        cur=$(cluster_psql "$port" postgres -At -c "SELECT coalesce((SELECT setting FROM pg_file_settings WHERE name = '$k' AND applied IS NOT NULL ORDER BY seqno DESC LIMIT 1), '')")
+        if [[ "$cur" != "${want[$k]}" ]]; then
+            cluster_psql "$port" postgres -c "ALTER SYSTEM SET $k = '${want[$k]}'"
+            restart=1
+        fi
+    done
+    if ((restart)); then
+        cluster_stop "$data"
+        cluster_start "$data" "$port" --fast
+    fi
+}
+
+# bench_dataset PORT DB SCALE SEED SQL_SHA FRESH: database DB holding the
+# generator's data set (pgrx-tests/bench/generate.sql) at SCALE and SEED
+# for the installed extension, whose SQL is identified by SQL_SHA
+# (strip_comments | sha256sum).  An existing DB is reused when it is
+# complete and was made for the same SQL by the same generator, unless
+# FRESH is 1.  Sets
+# BENCH_GEN_SECONDS (how long the generation took, then or now) and
+# BENCH_REUSED (1 or 0); the generator's output goes to stderr.
+bench_dataset() {
+    local port=$1 db=$2 scale=$3 seed=$4 fresh=$6 meta t0 sql_sha
+    # The generator is part of what made the data.
+    sql_sha=$5-$(sha256sum "$ARCANEA_ROOT/pgrx-tests/bench/generate.sql" | cut -c1-8)
+    BENCH_REUSED=0
+    if [[ $(cluster_psql "$port" postgres -At -c "SELECT count(*) FROM pg_database WHERE datname = '$db'") == 1 ]] \
+       && [[ "$fresh" != 1 ]]; then
+        meta=$(cluster_psql "$port" "$db" -At -c "SELECT (SELECT value FROM bench.meta WHERE key = 'complete') || ' ' || coalesce((SELECT value FROM bench.meta WHERE key = 'sql_sha'), '-')" 2>/dev/null || true)
+        [[ "$meta" == "true $sql_sha" ]] && BENCH_REUSED=1
+    fi
+    if ((BENCH_REUSED)); then
+        BENCH_GEN_SECONDS=$(cluster_psql "$port" "$db" -At -c "SELECT value FROM bench.meta WHERE key = 'gen_seconds'")
+        return 0
+    fi
+    cluster_psql "$port" postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+    cluster_psql "$port" "$db" -c "CREATE EXTENSION arcanea"
+    t0=$SECONDS
+    cluster_psql "$port" "$db" -v scale="$scale" -v seed="$seed" -f "$ARCANEA_ROOT/pgrx-tests/bench/generate.sql" 2>&1 \
+        | while IFS= read -r line; do printf '[gen %5ds] %s\n' $((SECONDS - t0)) "$line"; done >&2
+    [[ ${PIPESTATUS[0]} -eq 0 ]] || die "data generation failed"
+    BENCH_GEN_SECONDS=$((SECONDS - t0))
+    cluster_psql "$port" "$db" -c "INSERT INTO bench.meta VALUES ('sql_sha', '$sql_sha'), ('gen_seconds', '$BENCH_GEN_SECONDS')"
+}
+
+# lock_blocks MODE: what a table lock of MODE makes the app's requests wait
+# for (the lock report of upgrade_timing.sh and privacy_timing.sh).
+lock_blocks() {
+    case $1 in
+        AccessExclusiveLock) echo "reads and writes" ;;
+        ExclusiveLock|ShareRowExclusiveLock|ShareLock) echo "writes" ;;
+        ShareUpdateExclusiveLock) echo "other DDL and VACUUM" ;;
+        *) echo "nothing the app does (only DDL waits)" ;;
+    esac
+}
