@@ -15,11 +15,22 @@
 
 -- Every element of a text array present, not blank, and at most max_chars
 -- characters.  (A CHECK constraint may call an immutable function; it may
--- not hold a sub-query.)
+-- not hold a sub-query.)  PL/pgSQL, not SQL: a SQL function with an
+-- aggregate is planned again at every statement that checks the
+-- constraint, and every update of a creation checks it (a like's counter
+-- update too): 21 us a call as SQL, measured on the benchmark data.
 CREATE FUNCTION arcanea.texts_within(elements text[], max_chars integer) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce(bool_and(e IS NOT NULL AND e ~ '\S' AND char_length(e) <= max_chars), true)
-      FROM unnest(elements) AS e
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    e text;
+BEGIN
+    FOREACH e IN ARRAY coalesce(elements, '{}') LOOP
+        IF e IS NULL OR e !~ '\S' OR char_length(e) > max_chars THEN
+            RETURN false;
+        END IF;
+    END LOOP;
+    RETURN true;
+END
 $$;
 
 ALTER TABLE public.profiles

@@ -3,16 +3,23 @@
 -- ============================================================================
 -- Every counter the spec lists is kept by the database, in the same
 -- transaction as the row that changes it, by an atomic `SET n = n + d`.
--- Row-level AFTER triggers, because each RPC writes one row at a time and a
--- row trigger costs one indexed UPDATE, where a statement trigger with
--- transition tables costs two tuplestores and an aggregate per statement;
--- multi-row statements stay exact because every row fires.
+-- Row-level AFTER triggers for inserts and updates, because each RPC writes
+-- one row at a time and a row trigger costs one indexed UPDATE, where a
+-- statement trigger with transition tables costs a tuplestore and an
+-- aggregate per statement; multi-row statements stay exact because every
+-- row fires.  Deletions of likes, comments and follows are counted per
+-- statement instead: deleting an account cascades over all of them at once
+-- (one heavy user's 100,000 likes took 14 s of row triggers, each locking
+-- a liked creation until the end; pgrx-tests/bench/PRIVACY_RESULTS.md has
+-- the time now), and an unlike costs about the same either way.
 --
 -- Lock order (rows stay locked until commit): a trigger may lock a creation
 -- and then its owner's profile (publishing), never the other way round; the
 -- follow trigger updates both profiles in ONE statement over `id = ANY(...)`,
 -- whose index scan visits keys in sorted order, so A-follows-B racing
 -- B-follows-A lock the same two rows in the same order and cannot deadlock.
+-- The statement triggers lock their rows in id order too, before updating
+-- them (arcanea.lock_in_order).
 --
 -- The trigger functions are SECURITY DEFINER: a user may insert a like, but
 -- may not write creations.like_count.  Each pins search_path and qualifies
@@ -102,6 +109,23 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
     ON public.creations FOR EACH ROW EXECUTE FUNCTION arcanea.creations_search_vector();
 
 -- ---------------------------------------------------------------------------
+-- The deletion triggers' lock order: the rows of `tbl` whose ids are in
+-- `ids`, locked in id order, so that two statements deleting many rows at
+-- once (two erasures) cannot lock the same counters in opposite orders.
+-- FOR NO KEY UPDATE is the lock the counter update takes: it leaves the
+-- KEY SHARE locks of foreign-key checks (a like's check of its creation)
+-- alone, where FOR UPDATE would wait for them and deadlock.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.lock_in_order(tbl regclass, ids uuid[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s t WHERE t.id = ANY ($1) ORDER BY t.id
+                                           FOR NO KEY UPDATE) locked', tbl)
+      USING ids;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
 -- creations.like_count
 -- ---------------------------------------------------------------------------
 -- An UPDATE that moves a row to another target (service role only: users
@@ -109,17 +133,35 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 CREATE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    IF TG_OP = 'UPDATE' THEN
         UPDATE public.creations SET like_count = like_count - 1 WHERE id = OLD.creation_id;
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
-    END IF;
+    UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
+CREATE TRIGGER likes_maintain_count AFTER INSERT OR UPDATE OF creation_id
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
+
+-- Deleted likes, per statement: each creation loses its own.
+CREATE FUNCTION arcanea.likes_release_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ids uuid[];
+    counts integer[];
+BEGIN
+    SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
+      INTO ids, counts
+      FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
+    PERFORM arcanea.lock_in_order('public.creations', ids);
+    UPDATE public.creations c SET like_count = c.like_count - d.n
+      FROM unnest(ids, counts) AS d(id, n)
+     WHERE c.id = d.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER likes_release_count AFTER DELETE ON public.likes
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.likes_release_count();
 
 -- ---------------------------------------------------------------------------
 -- creations.comment_count (a reply counts like any other comment)
@@ -127,17 +169,35 @@ CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation
 CREATE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    IF TG_OP = 'UPDATE' THEN
         UPDATE public.creations SET comment_count = comment_count - 1 WHERE id = OLD.creation_id;
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
-    END IF;
+    UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER comments_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
+CREATE TRIGGER comments_maintain_count AFTER INSERT OR UPDATE OF creation_id
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
+
+-- Deleted comments (and the replies under them), per statement.
+CREATE FUNCTION arcanea.comments_release_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ids uuid[];
+    counts integer[];
+BEGIN
+    SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
+      INTO ids, counts
+      FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
+    PERFORM arcanea.lock_in_order('public.creations', ids);
+    UPDATE public.creations c SET comment_count = c.comment_count - d.n
+      FROM unnest(ids, counts) AS d(id, n)
+     WHERE c.id = d.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_release_count AFTER DELETE ON public.comments
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.comments_release_count();
 
 -- ---------------------------------------------------------------------------
 -- profiles.follower_count / following_count
@@ -153,17 +213,43 @@ $$;
 CREATE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    IF TG_OP = 'UPDATE' THEN
         PERFORM arcanea.follows_apply(OLD, -1);
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM arcanea.follows_apply(NEW, 1);
-    END IF;
+    PERFORM arcanea.follows_apply(NEW, 1);
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER follows_maintain_counts AFTER INSERT OR DELETE OR UPDATE OF follower_id, following_id
+CREATE TRIGGER follows_maintain_counts AFTER INSERT OR UPDATE OF follower_id, following_id
     ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_maintain_counts();
+
+-- Deleted follows, per statement: each profile loses the followers and
+-- followings it had among them, in one update of each profile.
+CREATE FUNCTION arcanea.follows_release_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ids uuid[];
+    followers integer[];
+    followings integer[];
+BEGIN
+    SELECT array_agg(e.id ORDER BY e.id), array_agg(e.followers ORDER BY e.id), array_agg(e.followings ORDER BY e.id)
+      INTO ids, followers, followings
+      FROM (SELECT x.id, sum(x.follower)::integer AS followers, sum(x.following)::integer AS followings
+              FROM (SELECT following_id AS id, 1 AS follower, 0 AS following FROM gone
+                    UNION ALL
+                    SELECT follower_id, 0, 1 FROM gone) x
+             GROUP BY x.id) e;
+    PERFORM arcanea.lock_in_order('public.profiles', ids);
+    UPDATE public.profiles p
+       SET follower_count = p.follower_count - d.followers,
+           following_count = p.following_count - d.followings
+      FROM unnest(ids, followers, followings) AS d(id, followers, followings)
+     WHERE p.id = d.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER follows_release_counts AFTER DELETE ON public.follows
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.follows_release_counts();
 
 -- ---------------------------------------------------------------------------
 -- profiles.creation_count: published creations only, so it moves on

@@ -230,6 +230,118 @@ SET search_path TO pg_catalog, pg_temp
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'pending_storage_erasures_wrapper';
 
+-- Counters (20_counters.sql): deleted likes, comments and follows are
+-- counted per statement, so that deleting an account does not run a
+-- trigger per row.
+CREATE FUNCTION arcanea.lock_in_order(tbl regclass, ids uuid[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s t WHERE t.id = ANY ($1) ORDER BY t.id
+                                           FOR NO KEY UPDATE) locked', tbl)
+      USING ids;
+END
+$$;
+DROP TRIGGER likes_maintain_count ON public.likes;
+CREATE OR REPLACE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE public.creations SET like_count = like_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER likes_maintain_count AFTER INSERT OR UPDATE OF creation_id
+    ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
+CREATE FUNCTION arcanea.likes_release_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ids uuid[];
+    counts integer[];
+BEGIN
+    SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
+      INTO ids, counts
+      FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
+    PERFORM arcanea.lock_in_order('public.creations', ids);
+    UPDATE public.creations c SET like_count = c.like_count - d.n
+      FROM unnest(ids, counts) AS d(id, n)
+     WHERE c.id = d.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER likes_release_count AFTER DELETE ON public.likes
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.likes_release_count();
+DROP TRIGGER comments_maintain_count ON public.comments;
+CREATE OR REPLACE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE public.creations SET comment_count = comment_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_maintain_count AFTER INSERT OR UPDATE OF creation_id
+    ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
+CREATE FUNCTION arcanea.comments_release_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ids uuid[];
+    counts integer[];
+BEGIN
+    SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
+      INTO ids, counts
+      FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
+    PERFORM arcanea.lock_in_order('public.creations', ids);
+    UPDATE public.creations c SET comment_count = c.comment_count - d.n
+      FROM unnest(ids, counts) AS d(id, n)
+     WHERE c.id = d.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_release_count AFTER DELETE ON public.comments
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.comments_release_count();
+DROP TRIGGER follows_maintain_counts ON public.follows;
+CREATE OR REPLACE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM arcanea.follows_apply(OLD, -1);
+    END IF;
+    PERFORM arcanea.follows_apply(NEW, 1);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER follows_maintain_counts AFTER INSERT OR UPDATE OF follower_id, following_id
+    ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_maintain_counts();
+CREATE FUNCTION arcanea.follows_release_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ids uuid[];
+    followers integer[];
+    followings integer[];
+BEGIN
+    SELECT array_agg(e.id ORDER BY e.id), array_agg(e.followers ORDER BY e.id), array_agg(e.followings ORDER BY e.id)
+      INTO ids, followers, followings
+      FROM (SELECT x.id, sum(x.follower)::integer AS followers, sum(x.following)::integer AS followings
+              FROM (SELECT following_id AS id, 1 AS follower, 0 AS following FROM gone
+                    UNION ALL
+                    SELECT follower_id, 0, 1 FROM gone) x
+             GROUP BY x.id) e;
+    PERFORM arcanea.lock_in_order('public.profiles', ids);
+    UPDATE public.profiles p
+       SET follower_count = p.follower_count - d.followers,
+           following_count = p.following_count - d.followings
+      FROM unnest(ids, followers, followings) AS d(id, followers, followings)
+     WHERE p.id = d.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER follows_release_counts AFTER DELETE ON public.follows
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.follows_release_counts();
+
 -- Payload limits (15_limits.sql): the new ones.  Each is added NOT VALID
 -- (no scan: the lock is momentary), then validated, which scans the table
 -- under the same ACCESS EXCLUSIVE lock (readers wait: bench figures in
@@ -237,9 +349,17 @@ AS 'MODULE_PATHNAME', 'pending_storage_erasures_wrapper';
 -- limit existed and over it is kept: that constraint then stays NOT VALID
 -- (new writes are still held to it) and a WARNING names it.
 CREATE FUNCTION arcanea.texts_within(elements text[], max_chars integer) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce(bool_and(e IS NOT NULL AND e ~ '\S' AND char_length(e) <= max_chars), true)
-      FROM unnest(elements) AS e
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    e text;
+BEGIN
+    FOREACH e IN ARRAY coalesce(elements, '{}') LOOP
+        IF e IS NULL OR e !~ '\S' OR char_length(e) > max_chars THEN
+            RETURN false;
+        END IF;
+    END LOOP;
+    RETURN true;
+END
 $$;
 
 ALTER TABLE public.profiles

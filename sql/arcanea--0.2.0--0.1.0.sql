@@ -222,6 +222,60 @@ DROP FUNCTION arcanea.user_tables_with_rows();
 DROP FUNCTION arcanea.own_relations();
 DROP FUNCTION arcanea.is_reserved_username(text, text[]);
 
+-- Counters: back to a row trigger for every change.
+DROP TRIGGER follows_release_counts ON public.follows;
+DROP FUNCTION arcanea.follows_release_counts();
+DROP TRIGGER follows_maintain_counts ON public.follows;
+CREATE OR REPLACE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        PERFORM arcanea.follows_apply(OLD, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM arcanea.follows_apply(NEW, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER follows_maintain_counts AFTER INSERT OR DELETE OR UPDATE OF follower_id, following_id
+    ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_maintain_counts();
+DROP TRIGGER comments_release_count ON public.comments;
+DROP FUNCTION arcanea.comments_release_count();
+DROP TRIGGER comments_maintain_count ON public.comments;
+CREATE OR REPLACE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE public.creations SET comment_count = comment_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER comments_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
+    ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
+DROP TRIGGER likes_release_count ON public.likes;
+DROP FUNCTION arcanea.likes_release_count();
+DROP TRIGGER likes_maintain_count ON public.likes;
+CREATE OR REPLACE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE public.creations SET like_count = like_count - 1 WHERE id = OLD.creation_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
+    ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
+DROP FUNCTION arcanea.lock_in_order(regclass, uuid[]);
+
 -- Limits and the rating rule.  Ratings cleared by the upgrade (on users'
 -- own messages) are not restored.
 ALTER TABLE public.luminor_messages DROP CONSTRAINT luminor_messages_rating_on_assistant;

@@ -112,6 +112,16 @@ OWNS=$(sq "$RUN_DB" -At -c "
                   (SELECT count(*) FROM public.notifications WHERE metadata ->> 'actor_id' = '$UID_'),
                   (SELECT count(*) FROM public.comments WHERE user_id <> '$UID_' AND content ILIKE '%@$USERNAME%'))")
 log "heavy user built in ${BUILD_MS} ms: $OWNS"
+# The rows whose counters the erasure moves (each row-locked from its
+# counter update to the commit): others' creations it liked or commented
+# on, and the profiles at the other end of its follows.
+ROW_LOCKS=$(sq "$RUN_DB" -At -c "
+    SELECT format('%s creations (like_count, comment_count), %s profiles (follower_count, following_count)',
+                  (SELECT count(*) FROM (SELECT creation_id FROM public.likes WHERE user_id = '$UID_'
+                                         UNION SELECT creation_id FROM public.comments WHERE user_id = '$UID_') x
+                    WHERE x.creation_id NOT IN (SELECT id FROM public.creations WHERE user_id = '$UID_')),
+                  (SELECT count(*) FROM (SELECT following_id FROM public.follows WHERE follower_id = '$UID_'
+                                         UNION SELECT follower_id FROM public.follows WHERE following_id = '$UID_') y))")
 
 # 3. The export, as the user would call it.
 EXPORT_MS=()
@@ -179,6 +189,11 @@ MENTIONS_LEFT=$(sq "$RUN_DB" -At -c "SELECT count(*) FROM public.comments WHERE 
     echo "| mentions rewritten to \`@[deleted]\` in others' comments | $MENTIONS_LEFT comments |"
     echo "| traces of the id, username or avatar URL in any row (shell/erasure/scan.sql, $((SCAN_MS / 1000)) s) | ${TRACES:-none} |"
     echo "| counters recount_counters() had to fix ($((RECOUNT_MS / 1000)) s) | ${FIXED:-none} |"
+    echo
+    echo "Row locks: the deletion updates the counters of $ROW_LOCKS, each"
+    echo "locked from its update (in id order, once the cascade has deleted the rows it counts) to the"
+    echo "commit. A like, comment or follow of one of those rows by someone else waits that long (at most"
+    echo "the deletion's time); nothing else waits for it."
     echo
     echo "Each relation the deletion locked, with the strongest lock it took and how long it held it"
     echo "(from the first 10 ms sample that saw it to the commit; lock_sampler.sql)."
