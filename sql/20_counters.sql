@@ -19,7 +19,12 @@
 -- whose index scan visits keys in sorted order, so A-follows-B racing
 -- B-follows-A lock the same two rows in the same order and cannot deadlock.
 -- The statement triggers lock their rows in id order too, before updating
--- them (arcanea.lock_in_order).
+-- them, so that two statements deleting many rows at once (two erasures)
+-- cannot lock the same counters in opposite orders.  FOR NO KEY UPDATE is
+-- the lock the counter update takes: it leaves the KEY SHARE locks of
+-- foreign-key checks (a like's check of its creation) alone, where FOR
+-- UPDATE would wait for them and deadlock.  A statement that deleted
+-- nothing (toggle_like's DELETE when it likes) returns at once.
 --
 -- The trigger functions are SECURITY DEFINER: a user may insert a like, but
 -- may not write creations.like_count.  Each pins search_path and qualifies
@@ -109,23 +114,6 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
     ON public.creations FOR EACH ROW EXECUTE FUNCTION arcanea.creations_search_vector();
 
 -- ---------------------------------------------------------------------------
--- The deletion triggers' lock order: the rows of `tbl` whose ids are in
--- `ids`, locked in id order, so that two statements deleting many rows at
--- once (two erasures) cannot lock the same counters in opposite orders.
--- FOR NO KEY UPDATE is the lock the counter update takes: it leaves the
--- KEY SHARE locks of foreign-key checks (a like's check of its creation)
--- alone, where FOR UPDATE would wait for them and deadlock.
--- ---------------------------------------------------------------------------
-CREATE FUNCTION arcanea.lock_in_order(tbl regclass, ids uuid[]) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s t WHERE t.id = ANY ($1) ORDER BY t.id
-                                           FOR NO KEY UPDATE) locked', tbl)
-      USING ids;
-END
-$$;
-
--- ---------------------------------------------------------------------------
 -- creations.like_count
 -- ---------------------------------------------------------------------------
 -- An UPDATE that moves a row to another target (service role only: users
@@ -153,7 +141,10 @@ BEGIN
     SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
       INTO ids, counts
       FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
-    PERFORM arcanea.lock_in_order('public.creations', ids);
+    IF ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
     UPDATE public.creations c SET like_count = c.like_count - d.n
       FROM unnest(ids, counts) AS d(id, n)
      WHERE c.id = d.id;
@@ -189,7 +180,10 @@ BEGIN
     SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
       INTO ids, counts
       FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
-    PERFORM arcanea.lock_in_order('public.creations', ids);
+    IF ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
     UPDATE public.creations c SET comment_count = c.comment_count - d.n
       FROM unnest(ids, counts) AS d(id, n)
      WHERE c.id = d.id;
@@ -239,7 +233,10 @@ BEGIN
                     UNION ALL
                     SELECT follower_id, 0, 1 FROM gone) x
              GROUP BY x.id) e;
-    PERFORM arcanea.lock_in_order('public.profiles', ids);
+    IF ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM FROM public.profiles p WHERE p.id = ANY (ids) ORDER BY p.id FOR NO KEY UPDATE;
     UPDATE public.profiles p
        SET follower_count = p.follower_count - d.followers,
            following_count = p.following_count - d.followings

@@ -233,14 +233,6 @@ AS 'MODULE_PATHNAME', 'pending_storage_erasures_wrapper';
 -- Counters (20_counters.sql): deleted likes, comments and follows are
 -- counted per statement, so that deleting an account does not run a
 -- trigger per row.
-CREATE FUNCTION arcanea.lock_in_order(tbl regclass, ids uuid[]) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s t WHERE t.id = ANY ($1) ORDER BY t.id
-                                           FOR NO KEY UPDATE) locked', tbl)
-      USING ids;
-END
-$$;
 DROP TRIGGER likes_maintain_count ON public.likes;
 CREATE OR REPLACE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -263,7 +255,10 @@ BEGIN
     SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
       INTO ids, counts
       FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
-    PERFORM arcanea.lock_in_order('public.creations', ids);
+    IF ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
     UPDATE public.creations c SET like_count = c.like_count - d.n
       FROM unnest(ids, counts) AS d(id, n)
      WHERE c.id = d.id;
@@ -294,7 +289,10 @@ BEGIN
     SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
       INTO ids, counts
       FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
-    PERFORM arcanea.lock_in_order('public.creations', ids);
+    IF ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
     UPDATE public.creations c SET comment_count = c.comment_count - d.n
       FROM unnest(ids, counts) AS d(id, n)
      WHERE c.id = d.id;
@@ -330,7 +328,10 @@ BEGIN
                     UNION ALL
                     SELECT follower_id, 0, 1 FROM gone) x
              GROUP BY x.id) e;
-    PERFORM arcanea.lock_in_order('public.profiles', ids);
+    IF ids IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM FROM public.profiles p WHERE p.id = ANY (ids) ORDER BY p.id FOR NO KEY UPDATE;
     UPDATE public.profiles p
        SET follower_count = p.follower_count - d.followers,
            following_count = p.following_count - d.followings
@@ -481,11 +482,13 @@ $$;
 
 -- Rules the table API keeps (35_rules.sql).
 CREATE FUNCTION arcanea.caller_is_trusted() RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT r.rolsuper OR r.rolbypassrls
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT r.rolsuper OR r.rolbypassrls
                        FROM pg_catalog.pg_roles r
                       WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
-                                                 pg_catalog.session_user())), false)
+                                                 pg_catalog.session_user())), false);
+END
 $$;
 CREATE FUNCTION arcanea.require_available_luminor() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

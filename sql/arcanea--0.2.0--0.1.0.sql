@@ -274,7 +274,6 @@ END
 $$;
 CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
-DROP FUNCTION arcanea.lock_in_order(regclass, uuid[]);
 
 -- Limits and the rating rule.  Ratings cleared by the upgrade (on users'
 -- own messages) are not restored.
