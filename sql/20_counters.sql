@@ -131,12 +131,15 @@ $$;
 CREATE TRIGGER likes_maintain_count AFTER INSERT OR UPDATE OF creation_id
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
 
--- Deleted likes, per statement: each creation loses its own.
-CREATE FUNCTION arcanea.likes_release_count() RETURNS trigger
+-- Deleted likes or comments, per statement: each creation loses its own.
+-- One function for both tables (TG_TABLE_NAME says which counter moves),
+-- with static statements, whose plans the session keeps.
+CREATE FUNCTION arcanea.creations_release_counts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     ids uuid[];
     counts integer[];
+    likes boolean := TG_TABLE_NAME = 'likes';
 BEGIN
     SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
       INTO ids, counts
@@ -145,14 +148,16 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
-    UPDATE public.creations c SET like_count = c.like_count - d.n
+    UPDATE public.creations c
+       SET like_count    = c.like_count    - CASE WHEN likes THEN d.n ELSE 0 END,
+           comment_count = c.comment_count - CASE WHEN likes THEN 0 ELSE d.n END
       FROM unnest(ids, counts) AS d(id, n)
      WHERE c.id = d.id;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER likes_release_count AFTER DELETE ON public.likes
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.likes_release_count();
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.creations_release_counts();
 
 -- ---------------------------------------------------------------------------
 -- creations.comment_count (a reply counts like any other comment)
@@ -171,27 +176,8 @@ CREATE TRIGGER comments_maintain_count AFTER INSERT OR UPDATE OF creation_id
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
 
 -- Deleted comments (and the replies under them), per statement.
-CREATE FUNCTION arcanea.comments_release_count() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    ids uuid[];
-    counts integer[];
-BEGIN
-    SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
-      INTO ids, counts
-      FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
-    IF ids IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
-    UPDATE public.creations c SET comment_count = c.comment_count - d.n
-      FROM unnest(ids, counts) AS d(id, n)
-     WHERE c.id = d.id;
-    RETURN NULL;
-END
-$$;
 CREATE TRIGGER comments_release_count AFTER DELETE ON public.comments
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.comments_release_count();
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.creations_release_counts();
 
 -- ---------------------------------------------------------------------------
 -- profiles.follower_count / following_count

@@ -246,11 +246,12 @@ END
 $$;
 CREATE TRIGGER likes_maintain_count AFTER INSERT OR UPDATE OF creation_id
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
-CREATE FUNCTION arcanea.likes_release_count() RETURNS trigger
+CREATE FUNCTION arcanea.creations_release_counts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     ids uuid[];
     counts integer[];
+    likes boolean := TG_TABLE_NAME = 'likes';
 BEGIN
     SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
       INTO ids, counts
@@ -259,14 +260,16 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
-    UPDATE public.creations c SET like_count = c.like_count - d.n
+    UPDATE public.creations c
+       SET like_count    = c.like_count    - CASE WHEN likes THEN d.n ELSE 0 END,
+           comment_count = c.comment_count - CASE WHEN likes THEN 0 ELSE d.n END
       FROM unnest(ids, counts) AS d(id, n)
      WHERE c.id = d.id;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER likes_release_count AFTER DELETE ON public.likes
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.likes_release_count();
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.creations_release_counts();
 DROP TRIGGER comments_maintain_count ON public.comments;
 CREATE OR REPLACE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -280,27 +283,8 @@ END
 $$;
 CREATE TRIGGER comments_maintain_count AFTER INSERT OR UPDATE OF creation_id
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
-CREATE FUNCTION arcanea.comments_release_count() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    ids uuid[];
-    counts integer[];
-BEGIN
-    SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
-      INTO ids, counts
-      FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
-    IF ids IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
-    UPDATE public.creations c SET comment_count = c.comment_count - d.n
-      FROM unnest(ids, counts) AS d(id, n)
-     WHERE c.id = d.id;
-    RETURN NULL;
-END
-$$;
 CREATE TRIGGER comments_release_count AFTER DELETE ON public.comments
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.comments_release_count();
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION arcanea.creations_release_counts();
 DROP TRIGGER follows_maintain_counts ON public.follows;
 CREATE OR REPLACE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -241,7 +241,6 @@ $$;
 CREATE TRIGGER follows_maintain_counts AFTER INSERT OR DELETE OR UPDATE OF follower_id, following_id
     ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_maintain_counts();
 DROP TRIGGER comments_release_count ON public.comments;
-DROP FUNCTION arcanea.comments_release_count();
 DROP TRIGGER comments_maintain_count ON public.comments;
 CREATE OR REPLACE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -258,7 +257,7 @@ $$;
 CREATE TRIGGER comments_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_maintain_count();
 DROP TRIGGER likes_release_count ON public.likes;
-DROP FUNCTION arcanea.likes_release_count();
+DROP FUNCTION arcanea.creations_release_counts();
 DROP TRIGGER likes_maintain_count ON public.likes;
 CREATE OR REPLACE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
