@@ -269,29 +269,41 @@ release_cache_dir() {
     fi
 }
 
-# release_package VERSION: prints a folder holding VERSION as its commit
-# built it: lib/arcanea.so and extension/ (its control file and SQL).  The
-# first call on a machine builds it from the commit (a debug build, as
-# pgrx_install makes; it shares target/ so that only the crate itself
-# compiles, a minute or two) and caches it under release_cache_dir, keyed by
-# the commit; later calls return at once.
+# release_package VERSION [--release]: prints a folder holding VERSION as its
+# commit built it: lib/arcanea.so and extension/ (its control file and SQL).
+# The first call on a machine builds it from the commit (a debug build, as
+# pgrx_install makes, or with --release an optimised one, as the benchmark
+# measures; it shares target/ so that only the crate itself compiles, a
+# minute or two) and caches it under release_cache_dir, keyed by the commit
+# and the profile; later calls return at once.
 release_package() {
-    local version=$1 commit dir tmp libdir sharedir
+    local version=$1 profile=--debug suffix= commit dir tmp libdir sharedir
+    if [[ "${2:-}" == "--release" ]]; then
+        profile=
+        suffix=-release
+    fi
     commit=$(release_commit "$version")
-    dir="$(release_cache_dir)/arcanea-$version-$commit"
+    dir="$(release_cache_dir)/arcanea-$version-$commit$suffix"
     if [[ -f "$dir/.complete" ]]; then
         echo "$dir"
         return 0
     fi
     git -C "$ARCANEA_ROOT" cat-file -e "$commit^{commit}" 2>/dev/null \
         || die "commit $commit (release $version) is not in this clone; a shallow clone? run: git fetch --unshallow"
-    log "building arcanea $version from commit ${commit:0:12} (once per machine; cached in $dir)"
+    log "building arcanea $version ($([[ -n $profile ]] && echo debug || echo release) build) from commit ${commit:0:12} (once per machine; cached in $dir)"
     tmp=$(mktemp -d)
     mkdir -p "$tmp/src"
     git -C "$ARCANEA_ROOT" archive --format=tar "$commit" | tar -x -C "$tmp/src"
+    # shellcheck disable=SC2086
     (cd "$tmp/src" && CARGO_TARGET_DIR="$ARCANEA_ROOT/target" \
-        cargo pgrx package --debug --pg-config "$ARCANEA_PG_CONFIG" --out-dir "$tmp/stage") >&2 \
+        cargo pgrx package $profile --pg-config "$ARCANEA_PG_CONFIG" --out-dir "$tmp/stage") >&2 \
         || { rm -rf "$tmp"; die "building release $version from $commit failed"; }
+    # That build wrote the crate's library where this tree's build keeps its own
+    # (a cdylib's name in target/<profile>/deps has no hash), and cargo would
+    # take this tree's build for fresh and install the old library under the
+    # new version's name. Forgetting the crate's fingerprints makes its next
+    # build compile it again (the crate only; the dependencies stay built).
+    rm -rf "$ARCANEA_ROOT/target/$([[ -n $profile ]] && echo debug || echo release)/.fingerprint"/arcanea-*
     libdir="$("$ARCANEA_PG_CONFIG" --pkglibdir)"
     sharedir="$("$ARCANEA_PG_CONFIG" --sharedir)/extension"
     rm -rf "$dir.partial"

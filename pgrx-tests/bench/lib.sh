@@ -33,6 +33,27 @@ bench_cluster_up() {
     fi
 }
 
+# upgrade_cluster SCALE SEED: the upgrade cluster, shared by upgrade_timing.sh
+# (which makes its source database) and release_ab.sh. Sets PORT, DATA, LIB
+# (the cluster's private library folder, first on its dynamic_library_path),
+# OLD (the last release), NEW (this tree's version) and SOURCE_DB (the
+# benchmark's data set at OLD, for SCALE and SEED).
+upgrade_cluster() {
+    PORT=${ARCANEA_UPGRADE_PG_PORT:-54353}
+    DATA=$(stack_dir)/upgrade-pgdata
+    LIB=$(stack_dir)/upgrade-lib
+    OLD=$(release_versions | tail -n 1)
+    NEW=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ARCANEA_ROOT/Cargo.toml" | head -n 1)
+    SOURCE_DB=upgrade_source_$(tr . _ <<<"$1")_$2
+}
+
+# put_library SO DIR: SO becomes DIR/arcanea.so by rename, so that a backend
+# loading the library maps the old file or the new one, never a half-copied one.
+put_library() {
+    install -m 0755 "$1" "$2/arcanea.so.new"
+    mv -f "$2/arcanea.so.new" "$2/arcanea.so"
+}
+
 # bench_dataset PORT DB SCALE SEED SQL_SHA FRESH: database DB holding the
 # generator's data set (pgrx-tests/bench/generate.sql) at SCALE and SEED
 # for the installed extension, whose SQL is identified by SQL_SHA

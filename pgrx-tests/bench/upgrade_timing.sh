@@ -45,14 +45,9 @@ done
 [[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || die "--scale must be a positive number"
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be an integer"
 
-PORT=${ARCANEA_UPGRADE_PG_PORT:-54353}
+upgrade_cluster "$SCALE" "$SEED"
 STACK=$(stack_dir)
-DATA=$STACK/upgrade-pgdata
-LIB=$STACK/upgrade-lib
-OLD=$(release_versions | tail -n 1)
-NEW=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ARCANEA_ROOT/Cargo.toml" | head -n 1)
 NEW_SO="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"
-SOURCE_DB=upgrade_source_$(tr . _ <<<"$SCALE")_$SEED
 RUN_DB=upgrade_run
 now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 sq() { cluster_psql "$PORT" "$@"; }
@@ -60,8 +55,7 @@ sq() { cluster_psql "$PORT" "$@"; }
 OLD_PKG=$(release_package "$OLD")
 install -d -m 0755 "$LIB"
 # The old library for the source database (and for generating it).
-install -m 0755 "$OLD_PKG/lib/arcanea.so" "$LIB/arcanea.so.new"
-mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
+put_library "$OLD_PKG/lib/arcanea.so" "$LIB"
 
 trap 'cluster_stop "$DATA" >/dev/null 2>&1 || true' EXIT
 bench_cluster_up "$DATA" "$PORT" "$LIB"
@@ -101,8 +95,7 @@ COUNTS=$(sq "$RUN_DB" -At -F ' ' -c "
         UNION ALL SELECT 'luminor_messages', count(*) FROM public.luminor_messages
         UNION ALL SELECT 'notifications', count(*) FROM public.notifications) x")
 DB_SIZE=$(sq "$RUN_DB" -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
-install -m 0755 "$NEW_SO" "$LIB/arcanea.so.new"
-mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
+put_library "$NEW_SO" "$LIB"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; cluster_stop "$DATA" >/dev/null 2>&1 || true' EXIT
