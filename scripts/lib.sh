@@ -269,6 +269,13 @@ release_cache_dir() {
     fi
 }
 
+# forget_crate_builds PROFILE_FLAG: cargo's fingerprints of this crate (any
+# version) in the profile's target folder (--debug, or empty for release),
+# so that its next build compiles it.
+forget_crate_builds() {
+    rm -rf "$ARCANEA_ROOT/target/$([[ -n ${1:-} ]] && echo debug || echo release)/.fingerprint"/arcanea-*
+}
+
 # release_package VERSION [--release]: prints a folder holding VERSION as its
 # commit built it: lib/arcanea.so and extension/ (its control file and SQL).
 # The first call on a machine builds it from the commit (a debug build, as
@@ -294,16 +301,21 @@ release_package() {
     tmp=$(mktemp -d)
     mkdir -p "$tmp/src"
     git -C "$ARCANEA_ROOT" archive --format=tar "$commit" | tar -x -C "$tmp/src"
+    # Every version of the crate writes the same library file (a cdylib's
+    # name in target/<profile>/deps has no hash), and cargo judges freshness
+    # by fingerprint and mtime: an old release's fingerprint from an earlier
+    # build, with sources as old as their commit, passes for fresh, and cargo
+    # would package whatever library the last build left (this tree's). Its
+    # fingerprints go, before the build (so the old release compiles) and
+    # after (so this tree's next build compiles again, rather than install
+    # the old library under the new version's SQL); only the crate compiles,
+    # the dependencies stay built.
+    forget_crate_builds "$profile"
     # shellcheck disable=SC2086
     (cd "$tmp/src" && CARGO_TARGET_DIR="$ARCANEA_ROOT/target" \
         cargo pgrx package $profile --pg-config "$ARCANEA_PG_CONFIG" --out-dir "$tmp/stage") >&2 \
-        || { rm -rf "$tmp"; die "building release $version from $commit failed"; }
-    # That build wrote the crate's library where this tree's build keeps its own
-    # (a cdylib's name in target/<profile>/deps has no hash), and cargo would
-    # take this tree's build for fresh and install the old library under the
-    # new version's name. Forgetting the crate's fingerprints makes its next
-    # build compile it again (the crate only; the dependencies stay built).
-    rm -rf "$ARCANEA_ROOT/target/$([[ -n $profile ]] && echo debug || echo release)/.fingerprint"/arcanea-*
+        || { forget_crate_builds "$profile"; rm -rf "$tmp"; die "building release $version from $commit failed"; }
+    forget_crate_builds "$profile"
     libdir="$("$ARCANEA_PG_CONFIG" --pkglibdir)"
     sharedir="$("$ARCANEA_PG_CONFIG" --sharedir)/extension"
     rm -rf "$dir.partial"
