@@ -27,14 +27,9 @@ pub struct Caller {
     pub has_profile: bool,
 }
 
-// The JWT's sub, whether the request runs as a trusted role
-// (arcanea.caller_is_trusted(), sql/35_rules.sql) and whether the sub has a
-// profile.
-const CALLER: Stmt = Stmt::read(
-    "SELECT me.uid, arcanea.caller_is_trusted(), EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = me.uid)
-       FROM (SELECT auth.uid() AS uid) me",
-    &[],
-);
+// The JWT's sub, whether the request runs as a trusted role and whether the
+// sub has a profile.
+const CALLER: Stmt = Stmt::read(include_str!("queries/identity/caller.sql"), &[]);
 const PROFILE_EXISTS: Stmt =
     Stmt::read("SELECT EXISTS (SELECT 1 FROM public.profiles WHERE id = $1)", &[UUIDOID]);
 
@@ -126,5 +121,45 @@ mod unit {
         assert_eq!(resolve_subject(&service, None, "p_user_id"), Err(ApiError::MissingArgument("p_user_id")));
         let superuser_with_claims = Caller { uid: Some(uid(3)), trusted: true, has_profile: true };
         assert_eq!(resolve_subject(&superuser_with_claims, None, "p_user_id"), Ok(uid(3)));
+    }
+}
+
+/// The trust rule is stated by arcanea.caller_is_trusted() (sql/35_rules.sql)
+/// and written out in the kept statements that run on every call; each copy
+/// must be the function's expression.
+#[cfg(test)]
+mod trust_rule {
+    const RULES: &str = include_str!("../sql/35_rules.sql");
+    const COPIES: [(&str, &str); 2] = [
+        ("queries/identity/caller.sql", include_str!("queries/identity/caller.sql")),
+        ("queries/limits/spend.sql", include_str!("queries/limits/spend.sql")),
+    ];
+
+    /// The statement without its comment lines, whitespace squeezed.
+    fn squeezed(sql: &str) -> String {
+        sql.lines()
+            .filter(|line| !line.trim_start().starts_with("--"))
+            .flat_map(str::split_whitespace)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The expression arcanea.caller_is_trusted() returns.
+    fn trust_expression() -> String {
+        let at = RULES.find("FUNCTION arcanea.caller_is_trusted()").expect("caller_is_trusted in 35_rules.sql");
+        let body = &RULES[at..];
+        let start = body.find("RETURN ").expect("a RETURN") + "RETURN ".len();
+        let end = start + body[start..].find(";\nEND").expect("RETURN ...; END");
+        squeezed(&body[start..end])
+    }
+
+    #[test]
+    fn every_copy_is_the_functions_expression() {
+        let rule = trust_expression();
+        assert!(rule.starts_with("coalesce((SELECT r.rolsuper"), "unexpected rule: {rule}");
+        for (file, sql) in COPIES {
+            assert!(squeezed(sql).contains(&rule), "{file} does not hold the trust rule of sql/35_rules.sql: {rule}");
+            assert!(!squeezed(sql).contains("caller_is_trusted()"), "{file} calls the function instead of the rule");
+        }
     }
 }

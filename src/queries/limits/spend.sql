@@ -10,8 +10,16 @@
 --            statement, as it runs for every limited row)
 -- Returns (calls in the window, max_calls, window seconds, seconds until it
 -- ends); no row when the action has no limit or nobody is charged.
+-- The trust test is arcanea.caller_is_trusted()'s expression written out, as
+-- in queries/identity/caller.sql (why there; identity::trust_rule
+-- holds the copies to the function).
 WITH lim AS (SELECT max_calls, per FROM arcanea.rate_limits WHERE action = $1 AND max_calls IS NOT NULL),
-who AS (SELECT coalesce($2, (SELECT auth.uid()::text WHERE NOT arcanea.caller_is_trusted())) AS subject)
+who AS (SELECT coalesce($2, (SELECT auth.uid()::text
+                              WHERE NOT coalesce((SELECT r.rolsuper OR r.rolbypassrls
+                                                    FROM pg_catalog.pg_roles r
+                                                   WHERE r.rolname = coalesce(nullif(pg_catalog.current_setting('role'), 'none'),
+                                                                              pg_catalog.session_user())), false)))
+               AS subject)
 INSERT INTO arcanea.rate_limit_usage AS u (subject, action, window_start, calls)
 SELECT who.subject, $1, now(), 1 FROM lim, who WHERE who.subject IS NOT NULL
 ON CONFLICT (subject, action) DO UPDATE
