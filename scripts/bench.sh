@@ -212,15 +212,14 @@ if [[ "$BUILD" != installed ]]; then
     BUILD_DESC="release (cargo pgrx package, opt-level 3, thin LTO)"
 else
     SO_SRC=$PKGLIB/arcanea.so
-    if readelf -S "$SO_SRC" 2>/dev/null | grep -q '\.debug_info'; then
+    if [[ $(so_build "$SO_SRC") == debug ]]; then
         BUILD_DESC="installed, debug build (unoptimised, with debug info)"
     else
         BUILD_DESC="installed, release build"
     fi
 fi
 install -d -m 0755 "$LIBDIR"
-cp "$SO_SRC" "$LIBDIR/arcanea.so.tmp"
-mv -f "$LIBDIR/arcanea.so.tmp" "$LIBDIR/arcanea.so"
+put_library "$SO_SRC" "$LIBDIR"
 SO_SHA=$(sha256sum "$LIBDIR/arcanea.so" | cut -c1-12)
 SQL_SHA=$(strip_comments "$INSTALLED_SQL" | sha256sum | cut -c1-12)
 say "measuring $BUILD_DESC: arcanea.so sha256 $SO_SHA, SQL sha256 $SQL_SHA"

@@ -203,6 +203,19 @@ ensure_setup() {
 # mapped (the dev stack, a test cluster): they crash.  Moving the installed
 # file to a fresh inode first lets the backends already running keep the
 # old one.  (pgrx_install, below, never writes in place.)
+# put_library SO DIR: SO becomes DIR/arcanea.so by rename, so that a backend
+# loading the library maps the old file or the new one, never a half-copied one.
+put_library() {
+    install -m 0755 "$1" "$2/arcanea.so.new"
+    mv -f "$2/arcanea.so.new" "$2/arcanea.so"
+}
+
+# so_build SO: "debug" when the library carries debug info (cargo pgrx's
+# debug profile), else "release".
+so_build() {
+    if readelf -S "$1" 2>/dev/null | grep -q '\.debug_info'; then echo debug; else echo release; fi
+}
+
 relink_installed_so() {
     local so
     so="$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so"

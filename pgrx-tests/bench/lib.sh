@@ -47,13 +47,6 @@ upgrade_cluster() {
     SOURCE_DB=upgrade_source_$(tr . _ <<<"$1")_$2
 }
 
-# put_library SO DIR: SO becomes DIR/arcanea.so by rename, so that a backend
-# loading the library maps the old file or the new one, never a half-copied one.
-put_library() {
-    install -m 0755 "$1" "$2/arcanea.so.new"
-    mv -f "$2/arcanea.so.new" "$2/arcanea.so"
-}
-
 # bench_dataset PORT DB SCALE SEED SQL_SHA FRESH: database DB holding the
 # generator's data set (pgrx-tests/bench/generate.sql) at SCALE and SEED
 # for the installed extension, whose SQL is identified by SQL_SHA

@@ -76,9 +76,8 @@ SO=$("$ARCANEA_PG_CONFIG" --pkglibdir)/arcanea.so
 [[ -n "$VERSION" && -f "$INSTALLED_SQL" && -f "$SO" ]] || die "arcanea is not installed: run scripts/stack.sh up first"
 SQL_SHA=$(strip_comments "$INSTALLED_SQL" | sha256sum | cut -c1-12)
 install -d -m 0755 "$LIBDIR"
-cp "$SO" "$LIBDIR/arcanea.so.tmp"
-mv -f "$LIBDIR/arcanea.so.tmp" "$LIBDIR/arcanea.so"
-BUILD=$(readelf -S "$SO" 2>/dev/null | grep -q '\.debug_info' && echo debug || echo release)
+put_library "$SO" "$LIBDIR"
+BUILD=$(so_build "$SO")
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; cluster_stop "$DATA" >/dev/null 2>&1 || true' EXIT

@@ -196,8 +196,7 @@ tap_is "a backend has $OLD's arcanea.so mapped" "$(mapped_inode "$OLD_PID")" "$O
 # ---------------------------------------------------------------------------
 # 2. The new build replaces arcanea.so under the running backends
 # ---------------------------------------------------------------------------
-install -m 0755 "$NEW_SO" "$LIB/arcanea.so.new"
-mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
+put_library "$NEW_SO" "$LIB"
 NEW_INODE=$(stat -c %i "$LIB/arcanea.so")
 
 : >"$WORK/old_backend.out"
@@ -312,11 +311,9 @@ tap_is "every row survives the round trip" "$(rows_check up_down)" ""
 tap_is "every counter equals its recount after the round trip" "$(drift up_down)" ""
 # The operator installs the old package back (its arcanea.so), as the
 # downgrade's documentation says.
-install -m 0755 "$OLD_PKG/lib/arcanea.so" "$LIB/arcanea.so.new"
-mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
+put_library "$OLD_PKG/lib/arcanea.so" "$LIB"
 smoke up_down down "after the downgrade and the old package back, the app's calls work"
-install -m 0755 "$NEW_SO" "$LIB/arcanea.so.new"
-mv -f "$LIB/arcanea.so.new" "$LIB/arcanea.so"
+put_library "$NEW_SO" "$LIB"
 up_again=0
 sq up_down -c "ALTER EXTENSION arcanea UPDATE" 2>>"$WORK/downgrade.err" || up_again=$?
 snapshot up_down upgraded_again
