@@ -24,11 +24,20 @@
 -- and wrote into every index of creations (bench/analysis.md).
 -- ============================================================================
 
--- The extension's own relations in public and arcanea, read from the
--- catalog (pg_depend): RLS (50_security.sql), the service role's grants
--- (55_privileges.sql), backups (90_finalize.sql) and the drop guard
--- (80_drop_guard.sql) take their lists of tables from here, so a new table
--- cannot be left out of one.
+-- The partitions of the two time-partitioned tables, luminor_messages and
+-- notifications (77_partitions.sql).  Nobody but the owner has USAGE on it:
+-- clients reach the rows through the partitioned table in public and its
+-- policies, never a partition directly (row-level security is not
+-- inherited by partitions).
+CREATE SCHEMA arcanea_partitions;
+COMMENT ON SCHEMA arcanea_partitions IS
+    'Arcanea: the monthly partitions of public.luminor_messages and public.notifications. Read them through those tables.';
+
+-- The extension's own relations in public, arcanea and arcanea_partitions,
+-- read from the catalog (pg_depend): RLS (50_security.sql), the service
+-- role's grants (55_privileges.sql), backups (90_finalize.sql) and the drop
+-- guard (80_drop_guard.sql) take their lists of tables from here, so a new
+-- table cannot be left out of one.
 CREATE FUNCTION arcanea.own_relations()
 RETURNS TABLE (rel regclass, relkind "char", relpersistence "char", relnamespace regnamespace)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -36,7 +45,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
       FROM pg_class c
       JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
       JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
-     WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace)
+     WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace, 'arcanea_partitions'::regnamespace)
 $$;
 
 -- ARC-000123: six digits at least, more once a million users have signed up.
@@ -177,7 +186,7 @@ CREATE UNIQUE INDEX idx_conversations_live_session
 -- 4. luminor_messages: the chat history
 -- ---------------------------------------------------------------------------
 CREATE TABLE public.luminor_messages (
-    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    id              uuid NOT NULL DEFAULT gen_random_uuid(),
     conversation_id uuid NOT NULL,
     -- Always the conversation's owner, whoever wrote the message (the
     -- composite key below enforces it), so ownership checks need no join.
@@ -203,12 +212,20 @@ CREATE TABLE public.luminor_messages (
     -- take one (one value per message: changing it moves the Luminor's
     -- average, see 20_counters.sql).
     CONSTRAINT luminor_messages_rating_on_assistant
-        CHECK ((user_rating IS NULL AND was_helpful IS NULL) OR role = 'assistant')
-);
+        CHECK ((user_rating IS NULL AND was_helpful IS NULL) OR role = 'assistant'),
+    -- Partitioned by month of created_at (77_partitions.sql), and a
+    -- partitioned table's unique keys must hold its partition key: the
+    -- primary key is (id, created_at).  id alone stays unique in practice
+    -- (random uuids); the table API filters on it as before.
+    CONSTRAINT luminor_messages_pkey PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);
 -- Newest-first within a conversation is the only way messages are read.
 CREATE INDEX idx_messages_conversation_id ON public.luminor_messages (conversation_id, created_at DESC, id DESC);
 CREATE INDEX idx_messages_created_at      ON public.luminor_messages (created_at DESC);
 CREATE INDEX idx_messages_user_id         ON public.luminor_messages (user_id);
+-- Rows of a month that has no partition yet (before the first
+-- arcanea.ensure_partitions() run, or backdated ones) land here.
+CREATE TABLE arcanea_partitions.luminor_messages_default PARTITION OF public.luminor_messages DEFAULT;
 
 -- ---------------------------------------------------------------------------
 -- 5. luminor_relationships: the bond between a user and a Luminor
@@ -366,7 +383,7 @@ CREATE INDEX idx_follows_following_id ON public.follows (following_id, created_a
 -- 10. notifications (written by the database and the service role only)
 -- ---------------------------------------------------------------------------
 CREATE TABLE public.notifications (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    id          uuid NOT NULL DEFAULT gen_random_uuid(),
     user_id     uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
     type        text NOT NULL
         CONSTRAINT notifications_type_check CHECK (type IN (
@@ -383,8 +400,10 @@ CREATE TABLE public.notifications (
     read_at     timestamptz,
     -- Identifies "the same event" (type, actor, target) so that like, unlike,
     -- like again within a day does not notify twice.
-    group_key   text
-);
+    group_key   text,
+    -- Partitioned by month of created_at, as luminor_messages is.
+    CONSTRAINT notifications_pkey PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);
 CREATE INDEX idx_notifications_user_id    ON public.notifications (user_id, created_at DESC, id DESC);
 CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_read) WHERE is_read = false;
 CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
@@ -397,3 +416,4 @@ CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->>
 -- The notifications a comment caused, withdrawn when it is deleted.
 CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
     WHERE type IN ('mention', 'comment_reply', 'creation_commented');
+CREATE TABLE arcanea_partitions.notifications_default PARTITION OF public.notifications DEFAULT;

@@ -26,6 +26,15 @@ BEGIN
         CREATE PUBLICATION supabase_realtime;
         PERFORM pg_catalog.set_config('client_min_messages', messages, true);
     END IF;
+    -- Both tables are partitioned (77_partitions.sql): without this a
+    -- change streams under its partition's name (arcanea_partitions.
+    -- notifications_p2026_11), and a client subscribed to
+    -- public.notifications would see none.  The option is the
+    -- publication's, for all its tables; it changes nothing for tables that
+    -- are not partitioned.
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime' AND NOT pubviaroot) THEN
+        ALTER PUBLICATION supabase_realtime SET (publish_via_partition_root = true);
+    END IF;
     FOREACH t IN ARRAY ARRAY['public.notifications', 'public.luminor_messages']::regclass[] LOOP
         IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr

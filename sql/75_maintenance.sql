@@ -7,6 +7,7 @@
 --
 --   arcanea-archive-conversations  monthly   archive conversations idle 90 days
 --   arcanea-cleanup-notifications  weekly    delete notifications read 30 days ago
+--   arcanea-ensure-partitions      daily     make the next months' partitions
 --   arcanea-prune-rate-limits      hourly    drop closed rate-limit windows
 --   arcanea-recount-counters       weekly    repair any counter that drifted
 --   arcanea-vacuum-analyze         nightly   VACUUM (ANALYZE) the busiest tables
@@ -23,6 +24,7 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     VALUES
         ('arcanea-archive-conversations', '0 3 1 * *', 'SELECT public.archive_old_conversations(''90 days'')'),
         ('arcanea-cleanup-notifications', '0 4 * * 0', 'SELECT public.cleanup_notifications(''30 days'')'),
+        ('arcanea-ensure-partitions',     '45 2 * * *', 'SELECT count(*) FROM arcanea.ensure_partitions()'),
         ('arcanea-prune-rate-limits',     '15 * * * *', 'SELECT arcanea.prune_rate_limit_usage()'),
         ('arcanea-recount-counters',      '30 4 * * 0', 'SELECT count(*) FROM arcanea.recount_counters()'),
         ('arcanea-vacuum-analyze',        '0 5 * * *',

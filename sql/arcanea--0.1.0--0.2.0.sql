@@ -18,8 +18,10 @@
 --     package install and this script, the old catalog calls the new
 --     arcanea.so.
 --   * Say in a comment which statements take an ACCESS EXCLUSIVE lock on a
---     table that holds user data, and keep them short (no table rewrites).
---     Everything this script locks stays locked until it commits.
+--     table that holds user data, and keep them short (no table rewrites;
+--     0.2.0's one exception, partitioning two tables, is timed in
+--     pgrx-tests/bench/UPGRADE_RESULTS.md).  Everything this script locks
+--     stays locked until it commits.
 -- ============================================================================
 
 -- ---------------------------------------------------------------------------
@@ -120,10 +122,8 @@ CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticat
     USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id)
            AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = comments.user_id));
 
--- Erasure (57_erasure.sql), export and presence.  The index on the actor
--- of notifications is built under a SHARE lock (writes wait).
-CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->> 'actor_id'))
-    WHERE metadata ? 'actor_id';
+-- Erasure (57_erasure.sql), export and presence.  (The index on the actor
+-- of notifications comes with the partitioned notifications, below.)
 CREATE TABLE arcanea.storage_erasures (
     bucket_id    text NOT NULL,
     name         text NOT NULL,
@@ -366,17 +366,13 @@ ALTER TABLE public.creations
     ADD CONSTRAINT creations_metadata_size CHECK (octet_length(metadata::text) <= 16384) NOT VALID,
     ADD CONSTRAINT creations_tags_element_length CHECK (arcanea.texts_within(tags, 50)) NOT VALID,
     ADD CONSTRAINT creations_categories_element_length CHECK (arcanea.texts_within(categories, 50)) NOT VALID;
-ALTER TABLE public.notifications
-    ADD CONSTRAINT notifications_metadata_size CHECK (octet_length(metadata::text) <= 8192) NOT VALID;
 
 -- Ratings: only the Luminor's messages take one.  A rating a user gave to
 -- their own or a system message in 0.1.0 is taken back (the Luminor's
 -- average moves with it, through messages_maintain_counts).
+-- The partitioned luminor_messages (below) has the constraint from the start.
 UPDATE public.luminor_messages SET user_rating = NULL, was_helpful = NULL
  WHERE role <> 'assistant' AND (user_rating IS NOT NULL OR was_helpful IS NOT NULL);
-ALTER TABLE public.luminor_messages
-    ADD CONSTRAINT luminor_messages_rating_on_assistant
-        CHECK ((user_rating IS NULL AND was_helpful IS NULL) OR role = 'assistant') NOT VALID;
 
 DO $validate$
 DECLARE
@@ -416,6 +412,11 @@ IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'is_reserved_username_wrapper';
 
+-- The schema of the monthly partitions (10_tables.sql, 77_partitions.sql).
+CREATE SCHEMA arcanea_partitions;
+COMMENT ON SCHEMA arcanea_partitions IS
+    'Arcanea: the monthly partitions of public.luminor_messages and public.notifications. Read them through those tables.';
+
 -- The catalog's list of the extension's relations, which the lists of
 -- tables below read (10_tables.sql).
 CREATE FUNCTION arcanea.own_relations()
@@ -425,7 +426,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
       FROM pg_class c
       JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
       JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'arcanea'
-     WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace)
+     WHERE c.relnamespace IN ('public'::regnamespace, 'arcanea'::regnamespace, 'arcanea_partitions'::regnamespace)
 $$;
 
 -- Search's query expression, one function instead of a copy per statement
@@ -497,9 +498,6 @@ $$;
 CREATE TRIGGER luminor_conversations_require_available_luminor
     BEFORE INSERT OR UPDATE OF luminor_id ON public.luminor_conversations
     FOR EACH ROW EXECUTE FUNCTION arcanea.require_available_luminor();
-CREATE TRIGGER luminor_messages_require_available_luminor
-    BEFORE INSERT ON public.luminor_messages
-    FOR EACH ROW EXECUTE FUNCTION arcanea.require_available_luminor();
 CREATE FUNCTION arcanea.profiles_refuse_reserved_username() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -519,8 +517,8 @@ CREATE TRIGGER profiles_refuse_reserved_username BEFORE UPDATE OF username ON pu
     FOR EACH ROW EXECUTE FUNCTION arcanea.profiles_refuse_reserved_username();
 
 -- Mentions: none to deactivated accounts; a deleted comment withdraws its
--- notifications.  The index is built under a SHARE lock on notifications
--- (writes wait, reads go on).
+-- notifications (the index it uses comes with the partitioned
+-- notifications, below).
 CREATE OR REPLACE FUNCTION arcanea.comments_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -578,8 +576,6 @@ END
 $$;
 CREATE TRIGGER comments_withdraw_notifications AFTER DELETE
     ON public.comments FOR EACH ROW EXECUTE FUNCTION arcanea.comments_withdraw_notifications();
-CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
-    WHERE type IN ('mention', 'comment_reply', 'creation_commented');
 
 -- Storage: the extension governs only the buckets it created.  In 0.1.0
 -- that was every bucket of its names on a bare PostgreSQL (storage.buckets
@@ -693,6 +689,341 @@ CREATE POLICY arcanea_storage_update ON storage.objects FOR UPDATE TO authentica
 CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authenticated
     USING (bucket_id IN (SELECT b.id FROM arcanea.buckets b) AND arcanea.in_own_storage_folder(name));
 
+-- ---------------------------------------------------------------------------
+-- Monthly partitions for luminor_messages and notifications (10_tables.sql,
+-- 77_partitions.sql).  A table cannot become partitioned in place: each
+-- 0.1.0 table steps aside into arcanea_partitions, the partitioned table
+-- takes its name with 0.2.0's definition, each month that has rows (and
+-- each month ahead) gets its partition, the rows are copied across, then
+-- the indexes, limits, triggers and policies come on, and the old table is
+-- dropped.  Both tables are ACCESS EXCLUSIVE-locked from here until the
+-- script commits, and the copy rewrites them (the time at scale 1 is in
+-- pgrx-tests/bench/UPGRADE_RESULTS.md).  No trigger fires for the copied
+-- rows: the counters already count them.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.partition_bounds(p_partition regclass, OUT lower_bound timestamptz, OUT upper_bound timestamptz)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT substring(b FROM 'FROM \(''([^'']+)''\)')::timestamptz,
+           substring(b FROM 'TO \(''([^'']+)''\)')::timestamptz
+      FROM (SELECT pg_get_expr(c.relpartbound, c.oid) AS b FROM pg_class c WHERE c.oid = p_partition) x
+$$;
+CREATE FUNCTION arcanea.create_month_partition(p_parent regclass, p_instant timestamptz)
+RETURNS regclass
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    -- Months in UTC, whatever the session's time zone, so every caller
+    -- draws the same boundaries.
+    month timestamp := date_trunc('month', p_instant AT TIME ZONE 'UTC');
+    part_name text := format('%s_p%s', (SELECT relname FROM pg_class WHERE oid = p_parent), to_char(month, 'YYYY_MM'));
+BEGIN
+    EXECUTE format('CREATE TABLE arcanea_partitions.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                   part_name, p_parent, month AT TIME ZONE 'UTC', (month + interval '1 month') AT TIME ZONE 'UTC');
+    -- The parent's owner owns its partitions, whoever ran this, so
+    -- cleanup_notifications (running as that owner) may drop them.
+    EXECUTE format('ALTER TABLE arcanea_partitions.%I OWNER TO %I', part_name,
+                   (SELECT relowner::regrole::text FROM pg_class WHERE oid = p_parent));
+    RETURN format('arcanea_partitions.%I', part_name)::regclass;
+END
+$$;
+CREATE FUNCTION arcanea.ensure_partitions(p_months_ahead integer DEFAULT 3)
+RETURNS SETOF regclass
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    parent regclass;
+    dflt regclass;
+    month timestamptz;
+    next_month timestamptz;
+    has_rows boolean;
+BEGIN
+    IF p_months_ahead IS NULL OR p_months_ahead NOT BETWEEN 0 AND 120 THEN
+        RAISE EXCEPTION 'p_months_ahead must be between 0 and 120'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR parent IN
+        SELECT o.rel FROM arcanea.own_relations() o WHERE o.relkind = 'p' ORDER BY o.rel::text
+    LOOP
+        SELECT i.inhrelid::regclass INTO dflt
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
+        FOR m IN 0 .. p_months_ahead LOOP
+            month := (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => m)) AT TIME ZONE 'UTC';
+            next_month := (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => m + 1)) AT TIME ZONE 'UTC';
+            -- A partition (ours, pg_partman's, an operator's) covers some of it.
+            CONTINUE WHEN EXISTS (
+                SELECT 1 FROM pg_inherits i
+                 WHERE i.inhparent = parent
+                   AND (arcanea.partition_bounds(i.inhrelid::regclass)).lower_bound < next_month
+                   AND (arcanea.partition_bounds(i.inhrelid::regclass)).upper_bound > month);
+            IF dflt IS NOT NULL THEN
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE created_at >= $1 AND created_at < $2)', dflt)
+                   INTO has_rows USING month, next_month;
+                IF has_rows THEN
+                    RAISE NOTICE '% has rows of % in %: that month stays there', parent,
+                        to_char(month AT TIME ZONE 'UTC', 'YYYY-MM'), dflt;
+                    CONTINUE;
+                END IF;
+            END IF;
+            RETURN NEXT arcanea.create_month_partition(parent, month);
+        END LOOP;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION arcanea.ensure_partitions(integer) IS
+    'Creates the monthly partitions of public.luminor_messages and public.notifications from this month to p_months_ahead months ahead, where missing. Run daily (arcanea.schedule_maintenance() does).';
+CREATE FUNCTION arcanea.drop_read_notification_partitions(p_cutoff timestamptz)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    part regclass;
+    n bigint;
+    all_read boolean;
+    dropped bigint := 0;
+BEGIN
+    FOR part IN
+        SELECT i.inhrelid::regclass FROM pg_inherits i
+         WHERE i.inhparent = 'public.notifications'::regclass
+           AND (arcanea.partition_bounds(i.inhrelid::regclass)).upper_bound <= p_cutoff
+         ORDER BY 1
+    LOOP
+        EXECUTE format('SELECT count(*), coalesce(bool_and(is_read AND read_at < $1), true) FROM %s', part)
+           INTO n, all_read USING p_cutoff;
+        IF all_read THEN
+            -- ACCESS EXCLUSIVE on notifications until commit: catalog work only.
+            EXECUTE format('DROP TABLE %s', part);
+            dropped := dropped + n;
+        END IF;
+    END LOOP;
+    RETURN dropped;
+END
+$$;
+
+-- Out of the extension first: that also takes them off pg_dump's list.
+ALTER TABLE public.luminor_messages SET SCHEMA arcanea_partitions;
+ALTER TABLE arcanea_partitions.luminor_messages RENAME TO luminor_messages_0_1_0;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.luminor_messages_0_1_0;
+ALTER TABLE public.notifications SET SCHEMA arcanea_partitions;
+ALTER TABLE arcanea_partitions.notifications RENAME TO notifications_0_1_0;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.notifications_0_1_0;
+
+CREATE TABLE public.luminor_messages (
+    id              uuid NOT NULL DEFAULT gen_random_uuid(),
+    conversation_id uuid NOT NULL,
+    -- Always the conversation's owner, whoever wrote the message (the
+    -- composite key below enforces it), so ownership checks need no join.
+    user_id         uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    role            text NOT NULL
+        CONSTRAINT luminor_messages_role_check CHECK (role IN ('user', 'assistant', 'system')),
+    content         text NOT NULL,
+    model           text,
+    tokens          integer
+        CONSTRAINT luminor_messages_tokens_nonnegative CHECK (tokens >= 0),
+    cost            numeric(12, 6)
+        CONSTRAINT luminor_messages_cost_nonnegative CHECK (cost >= 0),
+    user_rating     integer
+        CONSTRAINT luminor_messages_user_rating_range CHECK (user_rating BETWEEN 1 AND 5),
+    was_helpful     boolean,
+    -- clock_timestamp(), not now(): a user turn and the assistant's reply
+    -- written in one transaction must still sort in the order written.
+    created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    CONSTRAINT luminor_messages_conversation_owner
+        FOREIGN KEY (conversation_id, user_id)
+        REFERENCES public.luminor_conversations (id, user_id) ON DELETE CASCADE,
+    -- Ratings say how good the Luminor's answers are: only its messages
+    -- take one (one value per message: changing it moves the Luminor's
+    -- average, see 20_counters.sql).
+    CONSTRAINT luminor_messages_rating_on_assistant
+        CHECK ((user_rating IS NULL AND was_helpful IS NULL) OR role = 'assistant'),
+    -- Partitioned by month of created_at (77_partitions.sql), and a
+    -- partitioned table's unique keys must hold its partition key: the
+    -- primary key is (id, created_at).  id alone stays unique in practice
+    -- (random uuids); the table API filters on it as before.
+    CONSTRAINT luminor_messages_pkey PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);
+CREATE TABLE arcanea_partitions.luminor_messages_default PARTITION OF public.luminor_messages DEFAULT;
+CREATE TABLE public.notifications (
+    id          uuid NOT NULL DEFAULT gen_random_uuid(),
+    user_id     uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    type        text NOT NULL
+        CONSTRAINT notifications_type_check CHECK (type IN (
+            'creation_liked', 'creation_commented', 'new_follower', 'comment_reply',
+            'mention', 'system_announcement', 'bond_level_up')),
+    title       text NOT NULL,
+    message     text,
+    action_url  text,
+    metadata    jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT notifications_metadata_object CHECK (jsonb_typeof(metadata) = 'object'),
+    is_read     boolean NOT NULL DEFAULT false,
+    is_archived boolean NOT NULL DEFAULT false,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    read_at     timestamptz,
+    -- Identifies "the same event" (type, actor, target) so that like, unlike,
+    -- like again within a day does not notify twice.
+    group_key   text,
+    -- Partitioned by month of created_at, as luminor_messages is.
+    CONSTRAINT notifications_pkey PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);
+CREATE TABLE arcanea_partitions.notifications_default PARTITION OF public.notifications DEFAULT;
+
+-- A partition for each month that has rows, and for the months ahead.
+-- They are ordinary tables, not members of the extension (77_partitions.sql
+-- says why), as ensure_partitions makes them outside this script.
+DO $months$
+DECLARE
+    t text;
+    month timestamptz;
+    part regclass;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['luminor_messages', 'notifications'] LOOP
+        FOR month IN EXECUTE format(
+            'SELECT DISTINCT date_trunc(''month'', created_at AT TIME ZONE ''UTC'') AT TIME ZONE ''UTC'' FROM arcanea_partitions.%I',
+            t || '_0_1_0')
+        LOOP
+            part := arcanea.create_month_partition(format('public.%I', t)::regclass, month);
+            EXECUTE format('ALTER EXTENSION arcanea DROP TABLE %s', part);
+        END LOOP;
+    END LOOP;
+    FOR part IN SELECT * FROM arcanea.ensure_partitions() LOOP
+        EXECUTE format('ALTER EXTENSION arcanea DROP TABLE %s', part);
+    END LOOP;
+END
+$months$;
+
+INSERT INTO public.luminor_messages (id, conversation_id, user_id, role, content, model, tokens, cost,
+                                     user_rating, was_helpful, created_at)
+SELECT id, conversation_id, user_id, role, content, model, tokens, cost, user_rating, was_helpful, created_at
+  FROM arcanea_partitions.luminor_messages_0_1_0;
+INSERT INTO public.notifications (id, user_id, type, title, message, action_url, metadata, is_read, is_archived,
+                                  created_at, read_at, group_key)
+SELECT id, user_id, type, title, message, action_url, metadata, is_read, is_archived, created_at, read_at, group_key
+  FROM arcanea_partitions.notifications_0_1_0;
+
+-- Indexes, built once over the copied rows.
+CREATE INDEX idx_messages_conversation_id ON public.luminor_messages (conversation_id, created_at DESC, id DESC);
+CREATE INDEX idx_messages_created_at      ON public.luminor_messages (created_at DESC);
+CREATE INDEX idx_messages_user_id         ON public.luminor_messages (user_id);
+CREATE INDEX idx_notifications_user_id    ON public.notifications (user_id, created_at DESC, id DESC);
+CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_read) WHERE is_read = false;
+CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
+CREATE INDEX idx_notifications_group      ON public.notifications (user_id, group_key, created_at DESC)
+    WHERE group_key IS NOT NULL;
+CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->> 'actor_id'))
+    WHERE metadata ? 'actor_id';
+CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
+    WHERE type IN ('mention', 'comment_reply', 'creation_commented');
+
+-- The limits (15_limits.sql): 0.1.0 had all but the metadata's size, which
+-- rows written before it may exceed (kept, with a warning, as above).
+ALTER TABLE public.luminor_messages
+    ADD CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000 AND content ~ '\S'),
+    ADD CONSTRAINT luminor_messages_model_length CHECK (char_length(model) <= 200);
+ALTER TABLE public.notifications
+    ADD CONSTRAINT notifications_title_length CHECK (char_length(title) BETWEEN 1 AND 200),
+    ADD CONSTRAINT notifications_message_length CHECK (char_length(message) <= 2000),
+    ADD CONSTRAINT notifications_action_url_length CHECK (char_length(action_url) <= 2048),
+    ADD CONSTRAINT notifications_metadata_size CHECK (octet_length(metadata::text) <= 8192) NOT VALID;
+DO $validate_metadata$
+BEGIN
+    ALTER TABLE public.notifications VALIDATE CONSTRAINT notifications_metadata_size;
+EXCEPTION WHEN check_violation THEN
+    RAISE WARNING 'arcanea 0.2.0: rows of public.notifications written before the limit notifications_metadata_size are over it; they are kept, and the limit holds for new writes only';
+END
+$validate_metadata$;
+
+-- Triggers, row-level security and policies, as 0.2.0 defines them.
+CREATE TRIGGER messages_maintain_counts
+    AFTER INSERT OR DELETE OR UPDATE OF user_rating, conversation_id, role
+    ON public.luminor_messages FOR EACH ROW EXECUTE FUNCTION arcanea.messages_maintain_counts();
+CREATE TRIGGER notifications_track_read_at BEFORE UPDATE OF is_read
+    ON public.notifications FOR EACH ROW EXECUTE FUNCTION arcanea.notifications_track_read_at();
+CREATE TRIGGER luminor_messages_require_available_luminor
+    BEFORE INSERT ON public.luminor_messages
+    FOR EACH ROW EXECUTE FUNCTION arcanea.require_available_luminor();
+CREATE TRIGGER luminor_messages_rate_limit BEFORE INSERT ON public.luminor_messages
+    FOR EACH ROW EXECUTE FUNCTION arcanea.enforce_rate_limit('message');
+ALTER TABLE public.luminor_messages ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.notifications ENABLE ROW LEVEL SECURITY;
+CREATE POLICY luminor_messages_select ON public.luminor_messages FOR SELECT TO authenticated
+    USING (user_id = (SELECT auth.uid()));
+CREATE POLICY luminor_messages_insert ON public.luminor_messages FOR INSERT TO authenticated
+    WITH CHECK (user_id = (SELECT auth.uid()) AND role = 'user');
+CREATE POLICY luminor_messages_update ON public.luminor_messages FOR UPDATE TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY notifications_recipient ON public.notifications FOR ALL TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+
+-- Backups: the partitioned tables and their DEFAULT partitions hold users'
+-- data (90_finalize.sql).  One call per statement.
+DO $config_dump$
+DECLARE
+    t regclass;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['public.luminor_messages', 'arcanea_partitions.luminor_messages_default',
+                             'public.notifications', 'arcanea_partitions.notifications_default']::regclass[] LOOP
+        PERFORM pg_catalog.pg_extension_config_dump(t, '');
+    END LOOP;
+END
+$config_dump$;
+
+-- The two functions whose types name a message row follow it to the new
+-- table; then the old tables go.
+DROP FUNCTION public.add_message_to_conversation(uuid, uuid, text, text, text, integer, numeric);
+DROP FUNCTION arcanea.message_apply(arcanea_partitions.luminor_messages_0_1_0, integer);
+DROP TABLE arcanea_partitions.luminor_messages_0_1_0;
+DROP TABLE arcanea_partitions.notifications_0_1_0;
+CREATE FUNCTION arcanea.message_apply(msg public.luminor_messages, delta integer) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    luminor uuid;
+BEGIN
+    IF delta > 0 THEN
+        UPDATE public.luminor_conversations
+           SET message_count   = message_count + 1,
+               last_message_at = greatest(last_message_at, msg.created_at)
+         WHERE id = msg.conversation_id
+        RETURNING luminor_id INTO luminor;
+    ELSE
+        -- Recompute the latest only when the leaving message may have been
+        -- it.  The comparison reads the conversation row as it is after
+        -- waiting for its lock, so a message added meanwhile by another
+        -- transaction (which moved last_message_at) is not missed, as a
+        -- max() over this statement's snapshot would miss it.
+        UPDATE public.luminor_conversations c
+           SET message_count   = c.message_count - 1,
+               last_message_at = CASE WHEN c.last_message_at <= msg.created_at
+                                      THEN (SELECT max(m.created_at) FROM public.luminor_messages m
+                                             WHERE m.conversation_id = c.id)
+                                      ELSE c.last_message_at END
+         WHERE c.id = msg.conversation_id
+        RETURNING c.luminor_id INTO luminor;
+    END IF;
+    -- No conversation row: it is being deleted, and its BEFORE DELETE
+    -- trigger already took its messages off the Luminor's counters.
+    IF luminor IS NOT NULL THEN
+        PERFORM arcanea.luminor_apply(luminor,
+                                      delta * (msg.role = 'user')::int,
+                                      delta * (msg.user_rating IS NOT NULL)::int,
+                                      delta * coalesce(msg.user_rating, 0));
+    END IF;
+END
+$$;
+CREATE  FUNCTION "add_message_to_conversation"(
+	"p_conversation_id" uuid DEFAULT NULL, /* Option < Uuid > */
+	"p_user_id" uuid DEFAULT NULL, /* Option < Uuid > */
+	"p_role" TEXT DEFAULT 'user', /* Option < String > */
+	"p_content" TEXT DEFAULT NULL, /* Option < String > */
+	"p_model" TEXT DEFAULT NULL, /* Option < String > */
+	"p_tokens" INT DEFAULT NULL, /* Option < i32 > */
+	"p_cost" NUMERIC DEFAULT NULL /* Option < pgrx :: AnyNumeric > */
+) RETURNS luminor_messages /* Result < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > , ErrorReport > */
+SECURITY DEFINER 
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'add_message_to_conversation_wrapper';
+ANALYZE public.luminor_messages, public.notifications;
+
 -- Realtime: notifications and messages join the supabase_realtime
 -- publication (70_realtime.sql).  No table lock: membership is catalog only.
 DO $realtime$
@@ -709,6 +1040,15 @@ BEGIN
         PERFORM pg_catalog.set_config('client_min_messages', 'error', true);
         CREATE PUBLICATION supabase_realtime;
         PERFORM pg_catalog.set_config('client_min_messages', messages, true);
+    END IF;
+    -- Both tables are partitioned (77_partitions.sql): without this a
+    -- change streams under its partition's name (arcanea_partitions.
+    -- notifications_p2026_11), and a client subscribed to
+    -- public.notifications would see none.  The option is the
+    -- publication's, for all its tables; it changes nothing for tables that
+    -- are not partitioned.
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime' AND NOT pubviaroot) THEN
+        ALTER PUBLICATION supabase_realtime SET (publish_via_partition_root = true);
     END IF;
     FOREACH t IN ARRAY ARRAY['public.notifications', 'public.luminor_messages']::regclass[] LOOP
         IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime')
@@ -729,6 +1069,7 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     VALUES
         ('arcanea-archive-conversations', '0 3 1 * *', 'SELECT public.archive_old_conversations(''90 days'')'),
         ('arcanea-cleanup-notifications', '0 4 * * 0', 'SELECT public.cleanup_notifications(''30 days'')'),
+        ('arcanea-ensure-partitions',     '45 2 * * *', 'SELECT count(*) FROM arcanea.ensure_partitions()'),
         ('arcanea-prune-rate-limits',     '15 * * * *', 'SELECT arcanea.prune_rate_limit_usage()'),
         ('arcanea-recount-counters',      '30 4 * * 0', 'SELECT count(*) FROM arcanea.recount_counters()'),
         ('arcanea-vacuum-analyze',        '0 5 * * *',

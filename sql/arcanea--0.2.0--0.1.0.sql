@@ -19,6 +19,179 @@
 
 DROP FUNCTION arcanea.apply_privileges();
 
+-- Partitions: luminor_messages and notifications become plain tables again,
+-- with 0.1.0's definitions and every row.  The partitioned tables step
+-- aside into arcanea_partitions, leave the extension (and pg_dump's list),
+-- the rows are copied into the plain tables, and the partitioned tables go
+-- with all their partitions.  Both tables are ACCESS EXCLUSIVE-locked until
+-- the script commits.  Two messages (or notifications) of different months
+-- with the same id, which 0.2.0's key (id, created_at) allows and nothing
+-- of the extension writes, would stop the downgrade here.
+ALTER TABLE public.luminor_messages SET SCHEMA arcanea_partitions;
+ALTER TABLE arcanea_partitions.luminor_messages RENAME TO luminor_messages_0_2_0;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.luminor_messages_0_2_0;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.luminor_messages_default;
+ALTER TABLE public.notifications SET SCHEMA arcanea_partitions;
+ALTER TABLE arcanea_partitions.notifications RENAME TO notifications_0_2_0;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.notifications_0_2_0;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.notifications_default;
+CREATE TABLE public.luminor_messages (
+    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    conversation_id uuid NOT NULL,
+    -- Always the conversation's owner, whoever wrote the message (the
+    -- composite key below enforces it), so ownership checks need no join.
+    user_id         uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    role            text NOT NULL
+        CONSTRAINT luminor_messages_role_check CHECK (role IN ('user', 'assistant', 'system')),
+    content         text NOT NULL
+        CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000 AND content ~ '\S'),
+    model           text
+        CONSTRAINT luminor_messages_model_length CHECK (char_length(model) <= 200),
+    tokens          integer
+        CONSTRAINT luminor_messages_tokens_nonnegative CHECK (tokens >= 0),
+    cost            numeric(12, 6)
+        CONSTRAINT luminor_messages_cost_nonnegative CHECK (cost >= 0),
+    user_rating     integer
+        CONSTRAINT luminor_messages_user_rating_range CHECK (user_rating BETWEEN 1 AND 5),
+    was_helpful     boolean,
+    -- clock_timestamp(), not now(): a user turn and the assistant's reply
+    -- written in one transaction must still sort in the order written.
+    created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    CONSTRAINT luminor_messages_conversation_owner
+        FOREIGN KEY (conversation_id, user_id)
+        REFERENCES public.luminor_conversations (id, user_id) ON DELETE CASCADE
+);
+CREATE TABLE public.notifications (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id     uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    type        text NOT NULL
+        CONSTRAINT notifications_type_check CHECK (type IN (
+            'creation_liked', 'creation_commented', 'new_follower', 'comment_reply',
+            'mention', 'system_announcement', 'bond_level_up')),
+    title       text NOT NULL
+        CONSTRAINT notifications_title_length CHECK (char_length(title) BETWEEN 1 AND 200),
+    message     text
+        CONSTRAINT notifications_message_length CHECK (char_length(message) <= 2000),
+    action_url  text
+        CONSTRAINT notifications_action_url_length CHECK (char_length(action_url) <= 2048),
+    metadata    jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT notifications_metadata_object CHECK (jsonb_typeof(metadata) = 'object'),
+    is_read     boolean NOT NULL DEFAULT false,
+    is_archived boolean NOT NULL DEFAULT false,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    read_at     timestamptz,
+    -- Identifies "the same event" (type, actor, target) so that like, unlike,
+    -- like again within a day does not notify twice.
+    group_key   text
+);
+INSERT INTO public.luminor_messages (id, conversation_id, user_id, role, content, model, tokens, cost,
+                                     user_rating, was_helpful, created_at)
+SELECT id, conversation_id, user_id, role, content, model, tokens, cost, user_rating, was_helpful, created_at
+  FROM arcanea_partitions.luminor_messages_0_2_0;
+INSERT INTO public.notifications (id, user_id, type, title, message, action_url, metadata, is_read, is_archived,
+                                  created_at, read_at, group_key)
+SELECT id, user_id, type, title, message, action_url, metadata, is_read, is_archived, created_at, read_at, group_key
+  FROM arcanea_partitions.notifications_0_2_0;
+CREATE INDEX idx_messages_conversation_id ON public.luminor_messages (conversation_id, created_at DESC, id DESC);
+CREATE INDEX idx_messages_created_at      ON public.luminor_messages (created_at DESC);
+CREATE INDEX idx_messages_user_id         ON public.luminor_messages (user_id);
+CREATE INDEX idx_notifications_user_id    ON public.notifications (user_id, created_at DESC, id DESC);
+CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_read) WHERE is_read = false;
+CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
+CREATE INDEX idx_notifications_group      ON public.notifications (user_id, group_key, created_at DESC)
+    WHERE group_key IS NOT NULL;
+CREATE TRIGGER messages_maintain_counts
+    AFTER INSERT OR DELETE OR UPDATE OF user_rating, conversation_id, role
+    ON public.luminor_messages FOR EACH ROW EXECUTE FUNCTION arcanea.messages_maintain_counts();
+CREATE TRIGGER notifications_track_read_at BEFORE UPDATE OF is_read
+    ON public.notifications FOR EACH ROW EXECUTE FUNCTION arcanea.notifications_track_read_at();
+CREATE TRIGGER luminor_messages_rate_limit BEFORE INSERT ON public.luminor_messages
+    FOR EACH ROW EXECUTE FUNCTION arcanea.enforce_rate_limit('message');
+ALTER TABLE public.luminor_messages ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.notifications ENABLE ROW LEVEL SECURITY;
+GRANT ALL ON public.luminor_messages, public.notifications TO service_role;
+GRANT SELECT ON public.luminor_messages TO authenticated;
+GRANT INSERT (conversation_id, user_id, role, content) ON public.luminor_messages TO authenticated;
+GRANT UPDATE (user_rating, was_helpful) ON public.luminor_messages TO authenticated;
+GRANT SELECT, DELETE ON public.notifications TO authenticated;
+GRANT UPDATE (is_read, is_archived) ON public.notifications TO authenticated;
+CREATE POLICY luminor_messages_select ON public.luminor_messages FOR SELECT TO authenticated
+    USING (user_id = (SELECT auth.uid()));
+CREATE POLICY luminor_messages_insert ON public.luminor_messages FOR INSERT TO authenticated
+    WITH CHECK (user_id = (SELECT auth.uid()) AND role = 'user');
+CREATE POLICY luminor_messages_update ON public.luminor_messages FOR UPDATE TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+CREATE POLICY notifications_recipient ON public.notifications FOR ALL TO authenticated
+    USING (user_id = (SELECT auth.uid()))
+    WITH CHECK (user_id = (SELECT auth.uid()));
+SELECT pg_catalog.pg_extension_config_dump('public.luminor_messages', '');
+SELECT pg_catalog.pg_extension_config_dump('public.notifications', '');
+DROP FUNCTION public.add_message_to_conversation(uuid, uuid, text, text, text, integer, numeric);
+DROP FUNCTION arcanea.message_apply(arcanea_partitions.luminor_messages_0_2_0, integer);
+DROP TABLE arcanea_partitions.luminor_messages_0_2_0;
+DROP TABLE arcanea_partitions.notifications_0_2_0;
+CREATE FUNCTION arcanea.message_apply(msg public.luminor_messages, delta integer) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    luminor uuid;
+BEGIN
+    IF delta > 0 THEN
+        UPDATE public.luminor_conversations
+           SET message_count   = message_count + 1,
+               last_message_at = greatest(last_message_at, msg.created_at)
+         WHERE id = msg.conversation_id
+        RETURNING luminor_id INTO luminor;
+    ELSE
+        -- Recompute the latest only when the leaving message may have been
+        -- it.  The comparison reads the conversation row as it is after
+        -- waiting for its lock, so a message added meanwhile by another
+        -- transaction (which moved last_message_at) is not missed, as a
+        -- max() over this statement's snapshot would miss it.
+        UPDATE public.luminor_conversations c
+           SET message_count   = c.message_count - 1,
+               last_message_at = CASE WHEN c.last_message_at <= msg.created_at
+                                      THEN (SELECT max(m.created_at) FROM public.luminor_messages m
+                                             WHERE m.conversation_id = c.id)
+                                      ELSE c.last_message_at END
+         WHERE c.id = msg.conversation_id
+        RETURNING c.luminor_id INTO luminor;
+    END IF;
+    -- No conversation row: it is being deleted, and its BEFORE DELETE
+    -- trigger already took its messages off the Luminor's counters.
+    IF luminor IS NOT NULL THEN
+        PERFORM arcanea.luminor_apply(luminor,
+                                      delta * (msg.role = 'user')::int,
+                                      delta * (msg.user_rating IS NOT NULL)::int,
+                                      delta * coalesce(msg.user_rating, 0));
+    END IF;
+END
+$$;
+CREATE  FUNCTION "add_message_to_conversation"(
+	"p_conversation_id" uuid DEFAULT NULL, /* Option < Uuid > */
+	"p_user_id" uuid DEFAULT NULL, /* Option < Uuid > */
+	"p_role" TEXT DEFAULT 'user', /* Option < String > */
+	"p_content" TEXT DEFAULT NULL, /* Option < String > */
+	"p_model" TEXT DEFAULT NULL, /* Option < String > */
+	"p_tokens" INT DEFAULT NULL, /* Option < i32 > */
+	"p_cost" NUMERIC DEFAULT NULL /* Option < pgrx :: AnyNumeric > */
+) RETURNS luminor_messages /* Result < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > , ErrorReport > */
+SECURITY DEFINER 
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'add_message_to_conversation_wrapper';
+REVOKE EXECUTE ON FUNCTION arcanea.message_apply(public.luminor_messages, integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.add_message_to_conversation(uuid, uuid, text, text, text, integer, numeric) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.add_message_to_conversation(uuid, uuid, text, text, text, integer, numeric)
+    TO authenticated, service_role;
+DROP FUNCTION arcanea.drop_read_notification_partitions(timestamptz);
+DROP FUNCTION arcanea.ensure_partitions(integer);
+DROP FUNCTION arcanea.create_month_partition(regclass, timestamptz);
+DROP FUNCTION arcanea.partition_bounds(regclass);
+DROP SCHEMA arcanea_partitions;
+
+
 -- Privacy: the private fields go back to profiles, with their values; the
 -- columns come back last in the table (a downgrade cannot put a column
 -- back where it was: SELECT * lists them last).  Lost: share_presence,
@@ -33,7 +206,6 @@ DROP FUNCTION arcanea.profiles_erase_traces();
 DROP FUNCTION arcanea.comments_unmention(uuid, text, text);
 ALTER EXTENSION arcanea DROP TABLE arcanea.storage_erasures;
 DROP TABLE arcanea.storage_erasures;
-DROP INDEX public.idx_notifications_actor;
 DROP POLICY creations_select ON public.creations;
 CREATE POLICY creations_select ON public.creations FOR SELECT TO anon, authenticated
     USING ((status = 'published' AND is_public) OR user_id = (SELECT auth.uid()));
@@ -161,7 +333,6 @@ DROP TABLE arcanea.buckets;
 
 -- Mentions: 0.1.0's notifications trigger.  Notifications already
 -- withdrawn stay withdrawn.
-DROP INDEX public.idx_notifications_comment;
 DROP TRIGGER comments_withdraw_notifications ON public.comments;
 DROP FUNCTION arcanea.comments_withdraw_notifications();
 CREATE OR REPLACE FUNCTION arcanea.comments_notify() RETURNS trigger
@@ -213,7 +384,6 @@ $$;
 -- Rules the table API kept.
 DROP TRIGGER profiles_refuse_reserved_username ON public.profiles;
 DROP FUNCTION arcanea.profiles_refuse_reserved_username();
-DROP TRIGGER luminor_messages_require_available_luminor ON public.luminor_messages;
 DROP TRIGGER luminor_conversations_require_available_luminor ON public.luminor_conversations;
 DROP FUNCTION arcanea.require_available_luminor();
 DROP FUNCTION arcanea.caller_is_trusted();
@@ -274,10 +444,9 @@ $$;
 CREATE TRIGGER likes_maintain_count AFTER INSERT OR DELETE OR UPDATE OF creation_id
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
 
--- Limits and the rating rule.  Ratings cleared by the upgrade (on users'
--- own messages) are not restored.
-ALTER TABLE public.luminor_messages DROP CONSTRAINT luminor_messages_rating_on_assistant;
-ALTER TABLE public.notifications DROP CONSTRAINT notifications_metadata_size;
+-- Limits and the rating rule (the two partitioned tables came back with
+-- 0.1.0's above).  Ratings cleared by the upgrade (on users' own messages)
+-- are not restored.
 ALTER TABLE public.creations
     DROP CONSTRAINT creations_generation_params_size,
     DROP CONSTRAINT creations_metadata_size,

@@ -74,6 +74,7 @@ extension_sql_file!("../sql/57_erasure.sql", name = "erasure", requires = ["secu
 extension_sql_file!("../sql/60_api_types.sql", name = "api_types", requires = ["tables"]);
 extension_sql_file!("../sql/70_realtime.sql", name = "realtime", requires = ["security"]);
 extension_sql_file!("../sql/75_maintenance.sql", name = "maintenance", requires = ["security"]);
+extension_sql_file!("../sql/77_partitions.sql", name = "partitions", requires = ["maintenance"]);
 extension_sql_file!("../sql/80_drop_guard.sql", name = "drop_guard", requires = ["tables"]);
 extension_sql_file!("../sql/90_finalize.sql", name = "finalize", finalize);
 

@@ -20,7 +20,7 @@ source "$HERE/lib/own_cluster.sh"
 [[ -f "$("$ARCANEA_PG_CONFIG" --pkglibdir)/pg_cron.so" ]] || tap_bail "pg_cron is not installed (Debian: postgresql-15-cron)"
 own_cluster_start "${ARCANEA_CRON_PORT:-54383}" shared_preload_libraries=pg_cron cron.database_name=maint \
     cron.use_background_workers=on max_worker_processes=16
-tap_plan 10
+tap_plan 11
 
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE maint' -c 'CREATE DATABASE no_cron' >/dev/null
 q no_cron "CREATE EXTENSION arcanea" >/dev/null
@@ -35,9 +35,12 @@ tap_ok "... naming pg_cron, with a hint that says how to install it" \
 
 jobs() { q maint "SELECT string_agg(jobname || ' ' || schedule || ' ' || command, E'\n' ORDER BY jobname) FROM cron.job WHERE jobname LIKE 'arcanea-%'"; }
 expected=$(q maint "SELECT string_agg(job_name || ' ' || schedule || ' ' || command, E'\n' ORDER BY job_name) FROM arcanea.maintenance_jobs()")
+n_jobs=$(q maint "SELECT count(*) FROM arcanea.maintenance_jobs()")
+tap_ok "maintenance_jobs() lists the partitions job among $n_jobs" \
+    "$(grep -q '^arcanea-ensure-partitions .* SELECT count(\*) FROM arcanea.ensure_partitions()$' <<<"$expected" && echo t)"
 q maint "SELECT count(*) FROM arcanea.schedule_maintenance()" >/dev/null
-tap_is "schedule_maintenance() registers the five jobs of arcanea.maintenance_jobs() in cron.job" "$(jobs)" "$expected"
-tap_is "there are five" "$(q maint "SELECT count(*) FROM cron.job WHERE jobname LIKE 'arcanea-%'")" 5
+tap_is "schedule_maintenance() registers the $n_jobs jobs of arcanea.maintenance_jobs() in cron.job" "$(jobs)" "$expected"
+tap_is "there are $n_jobs" "$(q maint "SELECT count(*) FROM cron.job WHERE jobname LIKE 'arcanea-%'")" "$n_jobs"
 q maint "SELECT count(*) FROM arcanea.schedule_maintenance()" >/dev/null
 tap_is "calling it again leaves one of each (idempotent)" "$(jobs)" "$expected"
 
@@ -48,10 +51,10 @@ runs() {
               WHERE j.jobname LIKE 'arcanea-%' AND d.status = 'succeeded'"
 }
 deadline=$((SECONDS + 100))
-while [[ "$(runs)" != 5 ]] && ((SECONDS < deadline)); do
+while [[ "$(runs)" != "$n_jobs" ]] && ((SECONDS < deadline)); do
     sleep 2
 done
-tap_is "pg_cron ran each of the five jobs successfully" "$(runs)" 5
+tap_is "pg_cron ran each of the $n_jobs jobs successfully" "$(runs)" "$n_jobs"
 failed=$(q maint "SELECT string_agg(j.jobname || ': ' || d.return_message, '; ') FROM cron.job_run_details d
                    JOIN cron.job j ON j.jobid = d.jobid WHERE j.jobname LIKE 'arcanea-%' AND d.status = 'failed'")
 tap_is "no run failed" "$failed" ""
@@ -60,8 +63,8 @@ tap_diag "runs: $(q maint "SELECT string_agg(j.jobname || ' ' || d.status || ' '
 
 q maint "SELECT count(*) FROM arcanea.schedule_maintenance()" >/dev/null
 tap_is "schedule_maintenance() puts the schedules back" "$(jobs)" "$expected"
-tap_is "unschedule_maintenance() removes the five jobs" \
-    "$(q maint "SELECT arcanea.unschedule_maintenance()") $(q maint "SELECT count(*) FROM cron.job WHERE jobname LIKE 'arcanea-%'")" "5 0"
+tap_is "unschedule_maintenance() removes the $n_jobs jobs" \
+    "$(q maint "SELECT arcanea.unschedule_maintenance()") $(q maint "SELECT count(*) FROM cron.job WHERE jobname LIKE 'arcanea-%'")" "$n_jobs 0"
 tap_is "and again removes nothing" "$(q maint "SELECT arcanea.unschedule_maintenance()")" 0
 
 tap_done

@@ -92,8 +92,14 @@ tap_is "public.luminor_messages is described with the columns a client renders" 
     "$(has_columns public.luminor_messages id conversation_id user_id role content model created_at)" ""
 tap_is "a new message is streamed: the Luminor's reply, with its content" \
     "$(grep -c '^I public.luminor_messages .*role=assistant|content=A live reply from Lumina|' "$OWN_WORK/stream.txt")" 1
+# Both tables are partitioned by month and published through their root
+# (publish_via_partition_root): every change carries the root's name.
+# PostgreSQL 15's pgoutput also describes the partition a row went to in a
+# relation message (R) before the root's; rows never carry its name.
 tap_is "nothing of the other tables is streamed (likes, creations, profiles, conversations...)" \
-    "$(grep -E '^[RIUD] ' "$OWN_WORK/stream.txt" | grep -vE '^[RIUD] public\.(notifications|luminor_messages) ' | cut -c1-80 | sort -u | paste -sd ' ' -)" ""
+    "$(grep -E '^[RIUD] ' "$OWN_WORK/stream.txt" | grep -vE '^[RIUD] public\.(notifications|luminor_messages) ' \
+        | grep -vE '^R arcanea_partitions\.(notifications|luminor_messages)_(default|p[0-9]{4}_[0-9]{2}) ' \
+        | cut -c1-80 | sort -u | paste -sd ' ' -)" ""
 q rt "SELECT pg_drop_replication_slot('arcanea_rt')" >/dev/null
 
 # Realtime checks each change against the subscriber's SELECT policies,

@@ -45,10 +45,14 @@ fn mark_all_notifications_read(p_user_id: default!(Option<Uuid>, "NULL")) -> Res
     Ok(db::write(&MARK_ALL_READ, &[user.into()], db::one::<i32>)?)
 }
 
+const DROP_READ_PARTITIONS: Stmt =
+    Stmt::write(include_str!("../queries/notifications/drop_read_partitions.sql"), &[INTERVALOID]);
 const CLEANUP: Stmt = Stmt::write(include_str!("../queries/notifications/cleanup.sql"), &[INTERVALOID]);
 
 /// Maintenance (service role): delete notifications read longer ago than
-/// `p_read_older_than` (default 30 days).
+/// `p_read_older_than` (default 30 days): whole monthly partitions where
+/// every row qualifies, row by row elsewhere.  Returns how many were
+/// removed (saturating at i32::MAX, the 0.1.0 signature's type).
 #[pg_extern(security_definer)]
 #[search_path(pg_catalog, pg_temp)]
 fn cleanup_notifications(
@@ -56,7 +60,11 @@ fn cleanup_notifications(
 ) -> Result<i32, ErrorReport> {
     Caller::current()?.require_trusted()?;
     let age = crate::api::age_or_days(p_read_older_than, 30)?;
-    Ok(db::write(&CLEANUP, &[age.into()], db::one::<i32>)?)
+    // Two statements: a partition cannot be dropped by a statement that
+    // also scans its parent.
+    let dropped = db::write(&DROP_READ_PARTITIONS, &[age.into()], db::one::<i64>)?;
+    let deleted = db::write(&CLEANUP, &[age.into()], db::one::<i32>)?;
+    Ok(i32::try_from(dropped.saturating_add(i64::from(deleted))).unwrap_or(i32::MAX))
 }
 
 #[pg_schema]

@@ -11,9 +11,10 @@
 -- (definition, enabled state: triggers fire in name order, so names matter),
 -- policy, function (full definition: language, volatility, strictness,
 -- security, config, body), type, sequence, publication membership, grant
--- and comment in the schemas the extension writes to (public, arcanea, auth,
--- storage), leaving out objects of other extensions (pgtap in a test
--- database); event triggers; and the default privileges of those schemas.
+-- and comment in the schemas the extension writes to (public, arcanea,
+-- arcanea_partitions, auth, storage), leaving out objects of other
+-- extensions (pgtap in a test database); event triggers; and the default
+-- privileges of those schemas.
 --
 -- Grants are compared as sets (the order of an ACL is the order of the
 -- GRANTs that built it) and a NULL ACL as the owner's default ACL it stands
@@ -44,7 +45,7 @@ foreign_members AS (
 schemas AS (
     SELECT n.oid, n.nspname
       FROM pg_catalog.pg_namespace n
-     WHERE n.nspname IN ('public', 'arcanea', 'auth', 'storage')
+     WHERE n.nspname IN ('public', 'arcanea', 'arcanea_partitions', 'auth', 'storage')
 ),
 rels AS (
     SELECT c.oid, c.oid::regclass::text AS name, c.relkind, c.relpersistence, c.reloptions, c.relrowsecurity,
@@ -53,6 +54,11 @@ rels AS (
      WHERE c.relnamespace IN (SELECT oid FROM schemas)
        AND NOT EXISTS (SELECT 1 FROM foreign_members f
                         WHERE f.classid = 'pg_catalog.pg_class'::regclass AND f.objid = c.oid)
+       -- Monthly partitions (and their indexes) are data, made by
+       -- arcanea.ensure_partitions() for the months that have rows or come
+       -- next: a database with older rows has more of them.  The DEFAULT
+       -- partitions are compared.
+       AND NOT (c.relnamespace::regnamespace::text = 'arcanea_partitions' AND c.relname ~ '_p[0-9]{4}_[0-9]{2}')
 ),
 procs AS (
     SELECT p.oid, p.oid::regprocedure::text AS name, p.prokind, p.proowner, p.proacl
