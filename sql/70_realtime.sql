@@ -46,3 +46,42 @@ BEGIN
     END LOOP;
 END
 $realtime$;
+
+-- ---------------------------------------------------------------------------
+-- Broadcast, inside Supabase.  Supabase Realtime reads Postgres Changes
+-- from the WAL through wal2json, which names a partitioned table's rows by
+-- their partition and so delivers none of them to a subscriber of
+-- public.notifications (wal2json issue 259; Realtime's list_changes filters
+-- by the publication's tables).  Where Realtime's Broadcast is installed
+-- (realtime.send), each new notification and message is therefore also
+-- sent, as the row a client would read, to its owner's private channel
+-- `arcanea:user:<user id>`, event `notification` or `message`; the policy
+-- below admits only that user to the channel.  realtime.send never fails a
+-- write (it turns its own errors into warnings).  Elsewhere nothing is
+-- created: a bare PostgreSQL streams Postgres Changes with pgoutput, which
+-- publish_via_partition_root serves.
+-- ---------------------------------------------------------------------------
+-- SECURITY DEFINER: a user's own insert (a message through the table API)
+-- fires it, and realtime.send writes realtime.messages with the rights of
+-- its caller.
+CREATE FUNCTION arcanea.broadcast_to_owner() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM realtime.send(to_jsonb(NEW), TG_ARGV[0], 'arcanea:user:' || NEW.user_id::text, true);
+    RETURN NULL;
+END
+$$;
+DO $broadcast$
+BEGIN
+    IF pg_catalog.to_regprocedure('realtime.send(jsonb, text, text, boolean)') IS NOT NULL
+       AND pg_catalog.to_regclass('realtime.messages') IS NOT NULL THEN
+        CREATE TRIGGER notifications_broadcast AFTER INSERT ON public.notifications
+            FOR EACH ROW EXECUTE FUNCTION arcanea.broadcast_to_owner('notification');
+        CREATE TRIGGER luminor_messages_broadcast AFTER INSERT ON public.luminor_messages
+            FOR EACH ROW EXECUTE FUNCTION arcanea.broadcast_to_owner('message');
+        CREATE POLICY arcanea_user_channel ON realtime.messages FOR SELECT TO authenticated
+            USING (extension = 'broadcast'
+                   AND (SELECT realtime.topic()) = 'arcanea:user:' || (SELECT auth.uid())::text);
+    END IF;
+END
+$broadcast$;

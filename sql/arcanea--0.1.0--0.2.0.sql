@@ -1062,6 +1062,29 @@ BEGIN
 END
 $realtime$;
 
+-- Broadcast to each user's private channel, inside Supabase (70_realtime.sql).
+CREATE FUNCTION arcanea.broadcast_to_owner() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM realtime.send(to_jsonb(NEW), TG_ARGV[0], 'arcanea:user:' || NEW.user_id::text, true);
+    RETURN NULL;
+END
+$$;
+DO $broadcast$
+BEGIN
+    IF pg_catalog.to_regprocedure('realtime.send(jsonb, text, text, boolean)') IS NOT NULL
+       AND pg_catalog.to_regclass('realtime.messages') IS NOT NULL THEN
+        CREATE TRIGGER notifications_broadcast AFTER INSERT ON public.notifications
+            FOR EACH ROW EXECUTE FUNCTION arcanea.broadcast_to_owner('notification');
+        CREATE TRIGGER luminor_messages_broadcast AFTER INSERT ON public.luminor_messages
+            FOR EACH ROW EXECUTE FUNCTION arcanea.broadcast_to_owner('message');
+        CREATE POLICY arcanea_user_channel ON realtime.messages FOR SELECT TO authenticated
+            USING (extension = 'broadcast'
+                   AND (SELECT realtime.topic()) = 'arcanea:user:' || (SELECT auth.uid())::text);
+    END IF;
+END
+$broadcast$;
+
 -- Scheduled maintenance with pg_cron (75_maintenance.sql).
 CREATE FUNCTION arcanea.maintenance_jobs(OUT job_name text, OUT schedule text, OUT command text)
 RETURNS SETOF record

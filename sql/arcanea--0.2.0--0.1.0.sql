@@ -190,6 +190,15 @@ DROP FUNCTION arcanea.ensure_partitions(integer);
 DROP FUNCTION arcanea.create_month_partition(regclass, timestamptz);
 DROP FUNCTION arcanea.partition_bounds(regclass);
 DROP SCHEMA arcanea_partitions;
+-- Broadcast inside Supabase (its triggers left with the partitioned tables).
+DO $broadcast$
+BEGIN
+    IF pg_catalog.to_regclass('realtime.messages') IS NOT NULL THEN
+        DROP POLICY IF EXISTS arcanea_user_channel ON realtime.messages;
+    END IF;
+END
+$broadcast$;
+DROP FUNCTION arcanea.broadcast_to_owner();
 
 
 -- Privacy: the private fields go back to profiles, with their values; the

@@ -14,7 +14,11 @@
 #     client renders, and nothing of any other table of the extension;
 #   - checks what Realtime's per-subscriber RLS check would allow: the
 #     recipient reads the new notification and message, another user reads
-#     neither.
+#     neither;
+#   - in the Supabase-like database (which has Realtime's realtime.send),
+#     checks Broadcast: both rows are sent to the owner's private channel,
+#     which the owner may join and another user may not; the bare database
+#     has no Broadcast triggers.
 # realtime/pgoutput.pl decodes the stream.  Prints TAP.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,7 +32,7 @@ source "$HERE/lib/own_cluster.sh"
 
 own_cluster_start "${ARCANEA_REALTIME_PORT:-54382}" wal_level=logical
 FIXTURES=$ARCANEA_ROOT/pgrx-tests/fixtures
-tap_plan 12
+tap_plan 17
 
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE rt' -c 'CREATE DATABASE rt_supabase' >/dev/null
 q rt "CREATE EXTENSION arcanea" >/dev/null
@@ -120,5 +124,52 @@ tap_is "RLS for Realtime: another user may not" \
     "$(as_user_sees b2000000-0000-4000-8000-000000000002 public.notifications "type = 'creation_liked'")" 0
 tap_is "RLS for Realtime: the owner may read the Luminor's reply, another user may not" \
     "$(as_user_sees a1000000-0000-4000-8000-000000000001 public.luminor_messages "role = 'assistant'") $(as_user_sees b2000000-0000-4000-8000-000000000002 public.luminor_messages "role = 'assistant'")" "1 0"
+
+# Broadcast, inside Supabase (sql/70_realtime.sql): Supabase Realtime reads
+# Postgres Changes through wal2json, which cannot deliver a partitioned
+# table's rows, so each new notification and message is also sent with
+# realtime.send to its owner's private channel.  Supabase-like database
+# (the fixture has realtime.send and realtime.messages); none in the bare one.
+broadcast_triggers() { q "$1" "SELECT coalesce(string_agg(tgname, ' ' ORDER BY tgname), '') FROM pg_trigger WHERE tgname LIKE '%_broadcast' AND tgparentid = 0"; }
+tap_is "bare database: no Broadcast triggers (no realtime.send)" "$(broadcast_triggers rt)" ""
+q rt_supabase "
+INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES
+    ('a1000000-0000-4000-8000-000000000001', 'owner@rt.test', '{\"username\": \"rt_owner\"}'),
+    ('b2000000-0000-4000-8000-000000000002', 'fan@rt.test',   '{\"username\": \"rt_fan\"}');
+INSERT INTO public.creations (id, user_id, title, type, status, published_at)
+VALUES ('c3000000-0000-4000-8000-000000000003', 'a1000000-0000-4000-8000-000000000001', 'Live light', 'image',
+        'published', now());
+INSERT INTO public.likes (user_id, creation_id)
+VALUES ('b2000000-0000-4000-8000-000000000002', 'c3000000-0000-4000-8000-000000000003');
+INSERT INTO public.luminor_conversations (id, user_id, luminor_id)
+VALUES ('d4000000-0000-4000-8000-000000000004', 'a1000000-0000-4000-8000-000000000001',
+        '00000000-0000-4000-8000-00000000a001');
+SELECT public.add_message_to_conversation(
+    p_conversation_id => 'd4000000-0000-4000-8000-000000000004', p_user_id => 'a1000000-0000-4000-8000-000000000001',
+    p_role => 'assistant', p_content => 'A live reply from Lumina', p_model => 'gpt-4o', p_tokens => 12);
+" >/dev/null
+tap_is "Supabase-like database: Broadcast triggers on both tables" \
+    "$(broadcast_triggers rt_supabase)" "luminor_messages_broadcast notifications_broadcast"
+tap_is "the like's notification and Lumina's reply are broadcast to the owner's private channel" \
+    "$(q rt_supabase "SELECT string_agg(event || ' ' || topic || ' ' || private || ' ' || coalesce(payload ->> 'type', payload ->> 'content'), '; ' ORDER BY event)
+                      FROM realtime.messages WHERE extension = 'broadcast'")" \
+    "message arcanea:user:a1000000-0000-4000-8000-000000000001 true A live reply from Lumina; notification arcanea:user:a1000000-0000-4000-8000-000000000001 true creation_liked"
+# Realtime admits a user to a private channel when, as that user with
+# realtime.topic set to the channel, a SELECT on realtime.messages finds rows.
+joins_channel() { # joins_channel SUB TOPIC
+    psql -qXAt -v ON_ERROR_STOP=1 -d rt_supabase <<SQL
+BEGIN;
+SELECT set_config('role', 'authenticated', true),
+       set_config('request.jwt.claims', json_build_object('sub', '$1', 'role', 'authenticated')::text, true),
+       set_config('realtime.topic', '$2', true)
+\g /dev/null
+SELECT count(*) FROM realtime.messages WHERE topic = '$2';
+ROLLBACK;
+SQL
+}
+tap_is "the owner may join their channel (2 messages)" \
+    "$(joins_channel a1000000-0000-4000-8000-000000000001 arcanea:user:a1000000-0000-4000-8000-000000000001)" 2
+tap_is "another user may not join it" \
+    "$(joins_channel b2000000-0000-4000-8000-000000000002 arcanea:user:a1000000-0000-4000-8000-000000000001)" 0
 
 tap_done
