@@ -8,7 +8,8 @@
 --   * arcanea.ensure_partitions() makes the current month's and the next
 --     ones ahead of time.  It runs daily with the other maintenance jobs
 --     (75_maintenance.sql), and is safe to run at any time, again and
---     again; pg_partman may manage the same tables instead.
+--     again.  Not pg_partman: it would make the partitions in public,
+--     exposed and without the tables' policies (docs/operations.md).
 --   * Rows of a month with no partition land in the table's DEFAULT
 --     partition: nothing is ever refused for want of a partition.  A month
 --     that already has rows there stays there (ensure_partitions says so
@@ -29,9 +30,9 @@
 -- nobody but the owner may use the arcanea_partitions schema.
 -- ============================================================================
 
--- The first instant of a partition's range, or NULL for DEFAULT: the
--- bounds are read from the catalog, so partitions that pg_partman or an
--- operator attached (under any name) are handled too.
+-- A partition's range, or NULLs for DEFAULT: the bounds are read from the
+-- catalog, so a partition an operator attached (under any name) is
+-- handled too.
 CREATE FUNCTION arcanea.partition_bounds(p_partition regclass, OUT lower_bound timestamptz, OUT upper_bound timestamptz)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT substring(b FROM 'FROM \(''([^'']+)''\)')::timestamptz,
@@ -89,7 +90,7 @@ BEGIN
         FOR m IN 0 .. p_months_ahead LOOP
             month := (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => m)) AT TIME ZONE 'UTC';
             next_month := (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => m + 1)) AT TIME ZONE 'UTC';
-            -- A partition (ours, pg_partman's, an operator's) covers some of it.
+            -- A partition (ours or an operator's) covers some of it.
             CONTINUE WHEN EXISTS (
                 SELECT 1 FROM pg_inherits i
                  WHERE i.inhparent = parent

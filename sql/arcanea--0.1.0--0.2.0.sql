@@ -748,7 +748,7 @@ BEGIN
         FOR m IN 0 .. p_months_ahead LOOP
             month := (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => m)) AT TIME ZONE 'UTC';
             next_month := (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => m + 1)) AT TIME ZONE 'UTC';
-            -- A partition (ours, pg_partman's, an operator's) covers some of it.
+            -- A partition (ours or an operator's) covers some of it.
             CONTINUE WHEN EXISTS (
                 SELECT 1 FROM pg_inherits i
                  WHERE i.inhparent = parent
