@@ -60,8 +60,13 @@ ALTER TABLE public.luminor_conversations
     ADD CONSTRAINT luminor_conversations_session_id_length CHECK (char_length(session_id) <= 200),
     ADD CONSTRAINT luminor_conversations_context_size CHECK (octet_length(context::text) <= 16384);
 
+-- No BETWEEN beside another condition here: a month's partition restored
+-- from pg_dump carries the constraint as ruleutils prints it, and
+-- "x BETWEEN a AND b AND y" parses back to a differently nested AND, which
+-- ATTACH PARTITION rejects as a different definition.
 ALTER TABLE public.luminor_messages
-    ADD CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000 AND content ~ '\S'),
+    ADD CONSTRAINT luminor_messages_content_length
+        CHECK (char_length(content) >= 1 AND char_length(content) <= 32000 AND content ~ '\S'),
     ADD CONSTRAINT luminor_messages_model_length CHECK (char_length(model) <= 200);
 
 ALTER TABLE public.luminor_relationships

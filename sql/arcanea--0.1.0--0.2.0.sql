@@ -691,15 +691,19 @@ CREATE POLICY arcanea_storage_delete ON storage.objects FOR DELETE TO authentica
 
 -- ---------------------------------------------------------------------------
 -- Monthly partitions for luminor_messages and notifications (10_tables.sql,
--- 77_partitions.sql).  A table cannot become partitioned in place: each
--- 0.1.0 table steps aside into arcanea_partitions, the partitioned table
--- takes its name with 0.2.0's definition, each month that has rows (and
--- each month ahead) gets its partition, the rows are copied across, then
--- the indexes, limits, triggers and policies come on, and the old table is
--- dropped.  Both tables are ACCESS EXCLUSIVE-locked from here until the
--- script commits, and the copy rewrites them (the time at scale 1 is in
--- pgrx-tests/bench/UPGRADE_RESULTS.md).  No trigger fires for the copied
--- rows: the counters already count them.
+-- 77_partitions.sql).  A table cannot become partitioned in place, and
+-- copying its rows into a new one would rewrite them all while every
+-- request waits.  So each 0.1.0 table becomes the first partition of its
+-- new partitioned table, <table>_legacy, covering everything before next
+-- month: it leaves public and the extension (like any month, 77 says why),
+-- sheds what made it a table of its own (triggers, policies, grants; the
+-- partitioned table's apply to it once attached), takes the keys and
+-- limits ATTACH PARTITION requires, and is attached.  Its rows stay where
+-- they are: the work is a new primary key (id, created_at), a scan for each
+-- new limit, and the two new indexes of notifications (the time at scale 1
+-- is in pgrx-tests/bench/UPGRADE_RESULTS.md).  Both tables are ACCESS
+-- EXCLUSIVE-locked from here until the script commits.  Months after the
+-- legacy partition get partitions of their own (arcanea.ensure_partitions).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION arcanea.partition_bounds(p_partition regclass, OUT lower_bound timestamptz, OUT upper_bound timestamptz)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -797,13 +801,57 @@ BEGIN
 END
 $$;
 
--- Out of the extension first: that also takes them off pg_dump's list.
+-- Out of public and out of the extension, which also takes them off
+-- pg_dump's list of the extension's data: as partitions they are ordinary
+-- tables that pg_dump writes out with their rows.
 ALTER TABLE public.luminor_messages SET SCHEMA arcanea_partitions;
-ALTER TABLE arcanea_partitions.luminor_messages RENAME TO luminor_messages_0_1_0;
-ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.luminor_messages_0_1_0;
+ALTER TABLE arcanea_partitions.luminor_messages RENAME TO luminor_messages_legacy;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.luminor_messages_legacy;
 ALTER TABLE public.notifications SET SCHEMA arcanea_partitions;
-ALTER TABLE arcanea_partitions.notifications RENAME TO notifications_0_1_0;
-ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.notifications_0_1_0;
+ALTER TABLE arcanea_partitions.notifications RENAME TO notifications_legacy;
+ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.notifications_legacy;
+
+-- What made them tables of their own: 0.1.0's triggers (the partitioned
+-- table's are cloned onto them when they are attached), policies, row
+-- security, the API roles' grants (nobody may use arcanea_partitions) and
+-- a publication membership an operator may have given them.
+DROP TRIGGER messages_maintain_counts ON arcanea_partitions.luminor_messages_legacy;
+DROP TRIGGER luminor_messages_rate_limit ON arcanea_partitions.luminor_messages_legacy;
+DROP TRIGGER notifications_track_read_at ON arcanea_partitions.notifications_legacy;
+DROP POLICY luminor_messages_select ON arcanea_partitions.luminor_messages_legacy;
+DROP POLICY luminor_messages_insert ON arcanea_partitions.luminor_messages_legacy;
+DROP POLICY luminor_messages_update ON arcanea_partitions.luminor_messages_legacy;
+DROP POLICY notifications_recipient ON arcanea_partitions.notifications_legacy;
+ALTER TABLE arcanea_partitions.luminor_messages_legacy DISABLE ROW LEVEL SECURITY;
+ALTER TABLE arcanea_partitions.notifications_legacy DISABLE ROW LEVEL SECURITY;
+REVOKE ALL ON arcanea_partitions.luminor_messages_legacy, arcanea_partitions.notifications_legacy
+    FROM PUBLIC, anon, authenticated, service_role;
+DO $unpublish$
+DECLARE
+    t regclass;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['arcanea_partitions.luminor_messages_legacy',
+                             'arcanea_partitions.notifications_legacy']::regclass[] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr
+                     JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                    WHERE p.pubname = 'supabase_realtime' AND pr.prrelid = t) THEN
+            EXECUTE format('ALTER PUBLICATION supabase_realtime DROP TABLE %s', t);
+        END IF;
+    END LOOP;
+END
+$unpublish$;
+
+-- Keys and limits as ATTACH PARTITION requires them: the primary key
+-- becomes (id, created_at) (built by the attachment), and the partition
+-- must already hold the partitioned table's CHECK constraints.  0.1.0's
+-- content limit goes: 15_limits.sql writes it without BETWEEN now, and
+-- adds it back below, scanning the rows once.
+ALTER TABLE arcanea_partitions.luminor_messages_legacy
+    DROP CONSTRAINT luminor_messages_pkey,
+    DROP CONSTRAINT luminor_messages_content_length,
+    ADD CONSTRAINT luminor_messages_rating_on_assistant
+        CHECK ((user_rating IS NULL AND was_helpful IS NULL) OR role = 'assistant');
+ALTER TABLE arcanea_partitions.notifications_legacy DROP CONSTRAINT notifications_pkey;
 
 CREATE TABLE public.luminor_messages (
     id              uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -864,40 +912,27 @@ CREATE TABLE public.notifications (
 ) PARTITION BY RANGE (created_at);
 CREATE TABLE arcanea_partitions.notifications_default PARTITION OF public.notifications DEFAULT;
 
--- A partition for each month that has rows, and for the months ahead.
--- They are ordinary tables, not members of the extension (77_partitions.sql
--- says why), as ensure_partitions makes them outside this script.
-DO $months$
+-- The legacy partitions cover everything before the month after the
+-- newest row (this month's at least).  ATTACH scans each once to prove it.
+DO $attach$
 DECLARE
     t text;
-    month timestamptz;
-    part regclass;
+    upper_bound timestamptz;
 BEGIN
     FOREACH t IN ARRAY ARRAY['luminor_messages', 'notifications'] LOOP
-        FOR month IN EXECUTE format(
-            'SELECT DISTINCT date_trunc(''month'', created_at AT TIME ZONE ''UTC'') AT TIME ZONE ''UTC'' FROM arcanea_partitions.%I',
-            t || '_0_1_0')
-        LOOP
-            part := arcanea.create_month_partition(format('public.%I', t)::regclass, month);
-            EXECUTE format('ALTER EXTENSION arcanea DROP TABLE %s', part);
-        END LOOP;
-    END LOOP;
-    FOR part IN SELECT * FROM arcanea.ensure_partitions() LOOP
-        EXECUTE format('ALTER EXTENSION arcanea DROP TABLE %s', part);
+        EXECUTE format('SELECT (date_trunc(''month'', greatest(max(created_at), now()) AT TIME ZONE ''UTC'')
+                                + interval ''1 month'') AT TIME ZONE ''UTC'' FROM arcanea_partitions.%I',
+                       t || '_legacy')
+           INTO upper_bound;
+        EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION arcanea_partitions.%I FOR VALUES FROM (%L) TO (%L)',
+                       t, t || '_legacy', '-infinity', upper_bound);
     END LOOP;
 END
-$months$;
+$attach$;
 
-INSERT INTO public.luminor_messages (id, conversation_id, user_id, role, content, model, tokens, cost,
-                                     user_rating, was_helpful, created_at)
-SELECT id, conversation_id, user_id, role, content, model, tokens, cost, user_rating, was_helpful, created_at
-  FROM arcanea_partitions.luminor_messages_0_1_0;
-INSERT INTO public.notifications (id, user_id, type, title, message, action_url, metadata, is_read, is_archived,
-                                  created_at, read_at, group_key)
-SELECT id, user_id, type, title, message, action_url, metadata, is_read, is_archived, created_at, read_at, group_key
-  FROM arcanea_partitions.notifications_0_1_0;
-
--- Indexes, built once over the copied rows.
+-- Indexes: the legacy partitions' own (0.1.0's, same definitions) are
+-- attached as they are; the default partitions' and the two new ones of
+-- notifications are built (under the lock above).
 CREATE INDEX idx_messages_conversation_id ON public.luminor_messages (conversation_id, created_at DESC, id DESC);
 CREATE INDEX idx_messages_created_at      ON public.luminor_messages (created_at DESC);
 CREATE INDEX idx_messages_user_id         ON public.luminor_messages (user_id);
@@ -911,10 +946,12 @@ CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->>
 CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
     WHERE type IN ('mention', 'comment_reply', 'creation_commented');
 
--- The limits (15_limits.sql): 0.1.0 had all but the metadata's size, which
--- rows written before it may exceed (kept, with a warning, as above).
+-- The limits (15_limits.sql).  0.1.0 had the same ones but the metadata's
+-- size, which rows written before it may exceed (kept, with a warning, as
+-- above); the others merge with the legacy partitions' own.
 ALTER TABLE public.luminor_messages
-    ADD CONSTRAINT luminor_messages_content_length CHECK (char_length(content) BETWEEN 1 AND 32000 AND content ~ '\S'),
+    ADD CONSTRAINT luminor_messages_content_length
+        CHECK (char_length(content) >= 1 AND char_length(content) <= 32000 AND content ~ '\S'),
     ADD CONSTRAINT luminor_messages_model_length CHECK (char_length(model) <= 200);
 ALTER TABLE public.notifications
     ADD CONSTRAINT notifications_title_length CHECK (char_length(title) BETWEEN 1 AND 200),
@@ -966,12 +1003,22 @@ BEGIN
 END
 $config_dump$;
 
--- The two functions whose types name a message row follow it to the new
--- table; then the old tables go.
+-- The months after the legacy partitions, as ordinary tables (not members
+-- of the extension, as ensure_partitions makes them outside this script).
+DO $months$
+DECLARE
+    part regclass;
+BEGIN
+    FOR part IN SELECT * FROM arcanea.ensure_partitions() LOOP
+        EXECUTE format('ALTER EXTENSION arcanea DROP TABLE %s', part);
+    END LOOP;
+END
+$months$;
+
+-- The two functions whose types name a message row follow it to the
+-- partitioned table.
 DROP FUNCTION public.add_message_to_conversation(uuid, uuid, text, text, text, integer, numeric);
-DROP FUNCTION arcanea.message_apply(arcanea_partitions.luminor_messages_0_1_0, integer);
-DROP TABLE arcanea_partitions.luminor_messages_0_1_0;
-DROP TABLE arcanea_partitions.notifications_0_1_0;
+DROP FUNCTION arcanea.message_apply(arcanea_partitions.luminor_messages_legacy, integer);
 CREATE FUNCTION arcanea.message_apply(msg public.luminor_messages, delta integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE

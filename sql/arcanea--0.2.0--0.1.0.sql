@@ -27,6 +27,12 @@ DROP FUNCTION arcanea.apply_privileges();
 -- the script commits.  Two messages (or notifications) of different months
 -- with the same id, which 0.2.0's key (id, created_at) allows and nothing
 -- of the extension writes, would stop the downgrade here.
+-- The partitioned indexes go first: the copy needs none of them, and an
+-- upgraded database's legacy partitions keep 0.1.0's index names, which
+-- the indexes would meet in arcanea_partitions.
+DROP INDEX public.idx_messages_conversation_id, public.idx_messages_created_at, public.idx_messages_user_id,
+           public.idx_notifications_user_id, public.idx_notifications_unread, public.idx_notifications_created_at,
+           public.idx_notifications_group, public.idx_notifications_actor, public.idx_notifications_comment;
 ALTER TABLE public.luminor_messages SET SCHEMA arcanea_partitions;
 ALTER TABLE arcanea_partitions.luminor_messages RENAME TO luminor_messages_0_2_0;
 ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.luminor_messages_0_2_0;

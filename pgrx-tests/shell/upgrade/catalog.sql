@@ -54,11 +54,16 @@ rels AS (
      WHERE c.relnamespace IN (SELECT oid FROM schemas)
        AND NOT EXISTS (SELECT 1 FROM foreign_members f
                         WHERE f.classid = 'pg_catalog.pg_class'::regclass AND f.objid = c.oid)
-       -- Monthly partitions (and their indexes) are data, made by
-       -- arcanea.ensure_partitions() for the months that have rows or come
-       -- next: a database with older rows has more of them.  The DEFAULT
-       -- partitions are compared.
-       AND NOT (c.relnamespace::regnamespace::text = 'arcanea_partitions' AND c.relname ~ '_p[0-9]{4}_[0-9]{2}')
+       -- The partitions that are not the extension's (the months made by
+       -- arcanea.ensure_partitions(), an upgraded database's legacy
+       -- partitions) and their indexes are data: which exist depends on
+       -- when the rows came.  The DEFAULT partitions, members, are compared.
+       AND NOT (c.relnamespace::regnamespace::text = 'arcanea_partitions'
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                                 WHERE d.deptype = 'e' AND d.classid = 'pg_catalog.pg_class'::regclass
+                                   AND d.refobjid IN (SELECT oid FROM arcanea)
+                                   AND d.objid = coalesce((SELECT x.indrelid FROM pg_catalog.pg_index x
+                                                            WHERE x.indexrelid = c.oid), c.oid)))
 ),
 procs AS (
     SELECT p.oid, p.oid::regprocedure::text AS name, p.prokind, p.proowner, p.proacl
