@@ -401,6 +401,20 @@ SELECT bench.uid(n), '{}', true, 5, bench.t0() - interval '30 days' * bench.h(:s
 -- Luminor conversations and messages (messages first: they give the
 -- conversations their counters); relationships for each (user, Luminor).
 -- ---------------------------------------------------------------------------
+-- Monthly partitions for the generated history and the months ahead, as a
+-- database whose daily job ran arcanea.ensure_partitions() all along has
+-- them (sql/77_partitions.sql): messages span t0 - 365 days to t0 + 30
+-- days, notifications t0 - 90 days to t0.
+\echo [gen] partitions
+SELECT count(arcanea.create_month_partition(t::regclass, m))
+  FROM unnest(ARRAY['public.luminor_messages', 'public.notifications']) t,
+       generate_series(bench.t0() - interval '365 days', bench.t0() + interval '31 days', interval '1 month') m
+ WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i
+                    WHERE i.inhparent = t::regclass
+                      AND (arcanea.partition_bounds(i.inhrelid::regclass)).lower_bound
+                          = date_trunc('month', m AT TIME ZONE 'UTC') AT TIME ZONE 'UTC');
+SELECT count(*) FROM arcanea.ensure_partitions();
+
 \echo [gen] luminor_messages
 INSERT INTO public.luminor_messages
     (id, conversation_id, user_id, role, content, model, tokens, cost, user_rating, created_at)
