@@ -696,6 +696,10 @@ target() { # target TEXT MET(0/1) MEASURED
 }
 MEM=$(free -g | awk '/^Mem:/ { print $2 " GiB" }')
 REPORT=$OUT/RESULTS.md
+# Sections other scripts write into the report (between `<!-- NAME:begin -->`
+# and `<!-- NAME:end -->`, e.g. pgrx-tests/bench/replica_bench.sh's) are
+# kept: this run rewrites only its own part.
+KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end -->$/p' "$REPORT" 2>/dev/null || true)
 {
     echo "# Arcanea benchmark results"
     echo
@@ -866,6 +870,10 @@ fi
     if [[ -f "$BENCH/analysis.md" && "$OUT" == "$BENCH" ]]; then
         echo
         cat "$BENCH/analysis.md"
+    fi
+    if [[ -n "$KEPT_SECTIONS" ]]; then
+        echo
+        printf '%s\n' "$KEPT_SECTIONS"
     fi
     if [[ ${#FAILURES[@]} -gt 0 ]]; then
         echo

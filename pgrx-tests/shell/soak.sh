@@ -25,10 +25,21 @@
 # are lifted for the run: the check still runs on every call, it just does
 # not trip.
 #
+# Pooler mode (ARCANEA_SOAK_POOLER=1; pooler_soak.sh runs it): pgbench
+# reaches the database through PgBouncer in transaction mode
+# (scripts/pooler.sh, as Supabase's pooler; started here in front of
+# PGHOST/PGPORT on a free port, pool size ARCANEA_POOLER_POOL_SIZE, default
+# 5), so the 32 clients' requests share a few backends and one client's
+# requests move between them.  The protocol is then extended without named
+# prepared statements (pgbench -M extended), as PgBouncer 1.18 needs and
+# PostgREST sends with db-prepared-statements = false.  The same checks,
+# plus: the requests went through the pooler (its transaction count) on at
+# most pool-size backends.  The setup and the checks connect directly.
+#
 # Prints TAP; creates and drops its own database.
 # Env: PGHOST/PGPORT/PGUSER (a cluster with arcanea installed); ARCANEA_ROOT
 # (the repo; default: from this file's path); ARCANEA_SOAK_SECONDS,
-# ARCANEA_SOAK_SCALE, ARCANEA_SOAK_CLIENTS (default 32).
+# ARCANEA_SOAK_SCALE, ARCANEA_SOAK_CLIENTS (default 32), ARCANEA_SOAK_POOLER.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ARCANEA_ROOT=${ARCANEA_ROOT:-$(cd "$HERE/../.." && pwd)}
@@ -43,7 +54,19 @@ PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 [[ -x "$PGBENCH" ]] || PGBENCH=$(command -v pgbench)
 DB=arcanea_soak_$$
 WORK=$(mktemp -d)
-cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
+POOLER=${ARCANEA_SOAK_POOLER:-}
+PROTOCOL=prepared
+VIA=()        # pgbench's connection: PGHOST/PGPORT, or the pooler's
+if [[ -n "$POOLER" ]]; then
+    # shellcheck source=scripts/pooler.sh
+    source "$ARCANEA_ROOT/scripts/pooler.sh"
+    chmod 0755 "$WORK"   # the pooler runs as the PostgreSQL OS user
+fi
+cleanup() {
+    if [[ -n "$POOLER" ]]; then pooler_stop "$WORK/pooler" >/dev/null 2>&1 || true; fi
+    db_drop "$DB"
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 # ---------------------------------------------------------------------------
@@ -78,15 +101,37 @@ done
 # The run
 # ---------------------------------------------------------------------------
 stat() { q "$DB" "SELECT $1 FROM pg_stat_database WHERE datname = current_database()"; }
+if [[ -n "$POOLER" ]]; then
+    POOLER_PORT=
+    for _ in $(seq 50); do   # a free port, as the e2e harness picks one
+        p=$((20000 + RANDOM % 30000))
+        if ! port_in_use "$p"; then POOLER_PORT=$p; break; fi
+    done
+    [[ -n "$POOLER_PORT" ]] || tap_bail "no free port for PgBouncer"
+    (pooler_start "$WORK/pooler" "$POOLER_PORT" "${PGPORT:-5432}") >"$WORK/pooler.start" 2>&1 \
+        || { tail -n 20 "$WORK/pooler.start" | tap_diag; tap_bail "PgBouncer did not start"; }
+    POOL_SIZE=$(sed -n 's/^default_pool_size = //p' "$WORK/pooler/pgbouncer.ini")
+    VIA=(-h 127.0.0.1 -p "$POOLER_PORT")
+    PROTOCOL=extended
+    # PgBouncer's admin console (SHOW ...); it refuses PGOPTIONS' "options".
+    console() { env -u PGOPTIONS psql -qXAt -F '|' -h 127.0.0.1 -p "$POOLER_PORT" -d pgbouncer -c "$1"; }
+fi
 db_wait_idle "$DB" 30 || true
 deadlocks_before=$(stat deadlocks)
 commits_before=$(stat xact_commit)
 rollbacks_before=$(stat xact_rollback)
 status=0
-"$PGBENCH" -n -M prepared -c "$CLIENTS" -j 2 -T "$SECONDS_RUN" --failures-detailed \
+"$PGBENCH" -n -M "$PROTOCOL" "${VIA[@]}" -c "$CLIENTS" -j 2 -T "$SECONDS_RUN" --failures-detailed \
     --log --log-prefix="$WORK/soak" \
     -D nu="$NU" -D nc="$NC" -D nv="$NV" -D hot="$HOT" \
     "${MIX[@]}" "$DB" >"$WORK/pgbench.out" 2>"$WORK/pgbench.err" || status=$?
+if [[ -n "$POOLER" ]]; then
+    # SHOW STATS: database|total_xact_count|...; SHOW SERVERS: type|user|database|...
+    pooled_xacts=$(console "SHOW STATS" | awk -F'|' -v db="$DB" '$1 == db { print $2 }')
+    servers=$(console "SHOW SERVERS" | awk -F'|' -v db="$DB" '$3 == db' | wc -l)
+    # The pooler's server connections close with it: the backends exit.
+    pooler_stop "$WORK/pooler" >/dev/null 2>&1 || true
+fi
 # The backends flush their statistics when they exit.
 db_wait_idle "$DB" 30 || true
 sleep 0.5
@@ -94,7 +139,7 @@ deadlocks_after=$(stat deadlocks)
 commits=$(($(stat xact_commit) - commits_before))
 rollbacks=$(($(stat xact_rollback) - rollbacks_before))
 
-tap_is "pgbench: $CLIENTS clients ran the mix for ${SECONDS_RUN}s (exit status)" "$status" 0
+tap_is "pgbench: $CLIENTS clients ran the mix for ${SECONDS_RUN}s${POOLER:+ through PgBouncer (transaction mode, pool size $POOL_SIZE, -M $PROTOCOL)} (exit status)" "$status" 0
 aborted=$(grep -c 'aborted in command' "$WORK/pgbench.err" || true)
 tap_is "pgbench: no client aborted (an unexpected error aborts its client)" "$aborted" 0
 if [[ "$aborted" != 0 || "$status" != 0 ]]; then
@@ -115,6 +160,15 @@ for s in "${SCRIPTS[@]}"; do
 done
 tap_is "every script of the mix ran (${#SCRIPTS[@]} scripts; never ran: ${idle[*]:-none})" "${#idle[@]}" 0
 tap_is "no deadlock (pg_stat_database.deadlocks unchanged)" "$deadlocks_after" "$deadlocks_before"
+if [[ -n "$POOLER" ]]; then
+    # Every script run is at least one transaction, and each went through
+    # the pooler (pgbench's count of runs, without the aborted ones).
+    runs=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/pgbench.out")
+    tap_ok "the requests went through PgBouncer: ${pooled_xacts:-no} transactions for ${runs:-no} script runs" \
+        "$([[ -n "${pooled_xacts:-}" && -n "${runs:-}" && "$runs" -gt 0 && "$pooled_xacts" -ge "$runs" ]] && echo t || echo f)"
+    tap_ok "$CLIENTS clients shared $servers backends (at most the pool size, $POOL_SIZE)" \
+        "$([[ "$servers" -ge 1 && "$servers" -le "$POOL_SIZE" ]] && echo t || echo f)"
+fi
 
 # ---------------------------------------------------------------------------
 # Invariants
