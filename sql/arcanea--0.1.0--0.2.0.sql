@@ -789,7 +789,10 @@ BEGIN
            AND (arcanea.partition_bounds(i.inhrelid::regclass)).upper_bound <= p_cutoff
          ORDER BY 1
     LOOP
-        EXECUTE format('SELECT count(*), coalesce(bool_and(is_read AND read_at < $1), true) FROM %s', part)
+        -- IS TRUE: a row read without a read_at (inserted as read: the
+        -- read_at trigger fires on UPDATE) is one the DELETE keeps, and
+        -- bool_and would skip its NULL.
+        EXECUTE format('SELECT count(*), coalesce(bool_and((is_read AND read_at < $1) IS TRUE), true) FROM %s', part)
            INTO n, all_read USING p_cutoff;
         IF all_read THEN
             -- ACCESS EXCLUSIVE on notifications until commit: catalog work only.

@@ -19,7 +19,7 @@
 --      read before the cutoff, deletes row by row in a month that still
 --      holds one to keep, and counts both.
 BEGIN;
-SELECT plan(34);
+SELECT plan(36);
 
 \ir fixtures/act_as.sql
 
@@ -179,8 +179,14 @@ SELECT is((SELECT tableoid::regclass::text FROM public.luminor_messages WHERE co
 -- partition (empty here but for the like above) covers those months: it
 -- goes first, in this rolled-back transaction.
 DROP TABLE IF EXISTS arcanea_partitions.notifications_legacy;
+SELECT arcanea.create_month_partition('public.notifications', now() - interval '6 months');
 SELECT arcanea.create_month_partition('public.notifications', now() - interval '5 months');
 SELECT arcanea.create_month_partition('public.notifications', now() - interval '4 months');
+-- A third month holds one notification written as read but without a
+-- read_at: the DELETE keeps it, so its month must stay.
+INSERT INTO public.notifications (user_id, type, title, created_at, is_read, read_at)
+VALUES ('aaaaaaaa-0000-4000-8000-0000000000a1', 'system_announcement', 'Old read, no read_at',
+        now() - interval '6 months', true, NULL);
 INSERT INTO public.notifications (user_id, type, title, created_at, is_read, read_at)
 SELECT 'aaaaaaaa-0000-4000-8000-0000000000a1', 'system_announcement', 'Old ' || n,
        now() - interval '5 months', true, now() - interval '5 months'
@@ -197,8 +203,13 @@ SELECT pg_temp.act_as('service_role');
 SELECT is(cleanup_notifications('30 days'), 4, 'cleanup_notifications counts the dropped month''s 3 rows and the deleted one');
 RESET ROLE;
 SELECT is((SELECT to_regclass(all_read) FROM old_months), NULL, 'the month read in full is dropped');
-SELECT is((SELECT string_agg(title, ',') FROM public.notifications WHERE title LIKE 'Old%'), 'Old unread',
-          'the other keeps its unread notification and loses its read one');
+SELECT is((SELECT string_agg(title, ',' ORDER BY title) FROM public.notifications WHERE title LIKE 'Old%'),
+          'Old read, no read_at,Old unread',
+          'the others keep their unread notification and the one read without read_at, and lose the read one');
+SELECT isnt((SELECT to_regclass('arcanea_partitions.notifications_p'
+                                || to_char((now() - interval '6 months') AT TIME ZONE 'UTC', 'YYYY_MM'))), NULL,
+            'the month with a notification read without read_at is not dropped');
+SELECT isnt((SELECT to_regclass(mixed) FROM old_months), NULL, 'nor the month with an unread one');
 
 SELECT * FROM finish();
 ROLLBACK;
