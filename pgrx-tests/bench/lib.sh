@@ -89,3 +89,68 @@ lock_blocks() {
         *) echo "nothing the app does (only DDL waits)" ;;
     esac
 }
+
+# bench_build_library SO_ARG LIB WORK: the library a benchmark loads, put
+# into its own folder LIB (dynamic_library_path), never the system's:
+# SO_ARG when given (a path), else `cargo pgrx package` of the work tree
+# into WORK/stage, whose SQL must be the installed one (CREATE EXTENSION
+# reads the installed script; PostgreSQL 15 has no other place to read it
+# from).  A debug build is refused.  Sets INSTALLED_SQL, GIT_REV (with any
+# uncommitted change named), SO_DESC, SO_SHA and SQL_SHA for the report.
+bench_build_library() {
+    local so_arg=$1 lib=$2 work=$3 sharedir pkglib version so pkg_sql
+    sharedir=$("$ARCANEA_PG_CONFIG" --sharedir)
+    pkglib=$("$ARCANEA_PG_CONFIG" --pkglibdir)
+    version=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$sharedir/extension/arcanea.control" 2>/dev/null || true)
+    INSTALLED_SQL=$sharedir/extension/arcanea--$version.sql
+    [[ -n "$version" && -f "$INSTALLED_SQL" ]] || die "arcanea is not installed: run scripts/stack.sh up (or pgrx_install) first"
+    GIT_REV=$(git -C "$ARCANEA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    if [[ -n "$(git -C "$ARCANEA_ROOT" status --porcelain 2>/dev/null)" ]]; then
+        if [[ -n "$(git -C "$ARCANEA_ROOT" status --porcelain -- src sql Cargo.toml Cargo.lock 2>/dev/null)" ]]; then
+            GIT_REV="$GIT_REV + uncommitted (including changes in src/ or sql/)"
+        else
+            GIT_REV="$GIT_REV + uncommitted (none in src/ or sql/)"
+        fi
+    fi
+    if [[ -n "$so_arg" ]]; then
+        so=$so_arg
+        [[ -f "$so" ]] || die "no library at $so"
+        SO_DESC="\`$so\`"
+    else
+        log "cargo pgrx package (release build) of the work tree; the system install is left alone"
+        rm -rf "$work/stage"
+        (cd "$ARCANEA_ROOT" && cargo pgrx package --pg-config "$ARCANEA_PG_CONFIG" --out-dir "$work/stage") \
+            >"$work/package.log" 2>&1 \
+            || { tail -30 "$work/package.log" >&2; die "cargo pgrx package failed (log: $work/package.log)"; }
+        so=$work/stage$pkglib/arcanea.so
+        pkg_sql=$work/stage$sharedir/extension/$(basename "$INSTALLED_SQL")
+        [[ -f "$so" && -f "$pkg_sql" ]] || die "cargo pgrx package did not produce $so and $pkg_sql"
+        diff -q <(strip_comments "$pkg_sql") <(strip_comments "$INSTALLED_SQL") >/dev/null \
+            || die "the installed extension SQL differs from the work tree's: install the same tree first (source scripts/lib.sh && pgrx_install --release)"
+        SO_DESC="release build of the work tree"
+    fi
+    [[ "$(so_build "$so")" == release ]] || die "$so is a debug build: the benchmark measures release builds"
+    install -d -m 0755 "$lib"
+    put_library "$so" "$lib"
+    SO_SHA=$(sha256sum "$lib/arcanea.so" | cut -c1-12)
+    SQL_SHA=$(strip_comments "$INSTALLED_SQL" | sha256sum | cut -c1-12)
+}
+
+# replace_section NAME SECTION_FILE OUT: put SECTION_FILE (which begins with
+# `<!-- NAME:begin -->` and ends with `<!-- NAME:end -->`) in place of that
+# section of the report OUT, or at its end when OUT has none.  OUT is read
+# again at this moment (another script may have written its own section
+# meanwhile) and replaced in one rename; scripts/bench.sh keeps the sections.
+replace_section() {
+    local name=$1 section=$2 out=$3
+    if [[ -f "$out" ]] && grep -q "^<!-- $name:begin -->\$" "$out"; then
+        grep -q "^<!-- $name:end -->\$" "$out" || die "$out has <!-- $name:begin --> but no <!-- $name:end -->"
+        awk -v section="$section" -v begin="<!-- $name:begin -->" -v end="<!-- $name:end -->" '
+            $0 == begin { while ((getline line < section) > 0) print line; skip = 1; next }
+            $0 == end { skip = 0; next }
+            !skip' "$out" >"$out.$name.tmp"
+    else
+        { [[ -s "$out" ]] && cat "$out" && echo; cat "$section"; } >"$out.$name.tmp"
+    fi
+    mv "$out.$name.tmp" "$out"
+}

@@ -99,38 +99,7 @@ mkdir -p "$WORK" "$LOGS"
 # ---------------------------------------------------------------------------
 # 1. The build
 # ---------------------------------------------------------------------------
-SHAREDIR=$("$ARCANEA_PG_CONFIG" --sharedir)
-PKGLIB=$("$ARCANEA_PG_CONFIG" --pkglibdir)
-VERSION=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$SHAREDIR/extension/arcanea.control" 2>/dev/null || true)
-INSTALLED_SQL=$SHAREDIR/extension/arcanea--$VERSION.sql
-[[ -n "$VERSION" && -f "$INSTALLED_SQL" ]] || die "arcanea is not installed: run scripts/stack.sh up (or pgrx_install) first"
-GIT_REV=$(git -C "$ARCANEA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(git -C "$ARCANEA_ROOT" status --porcelain -- src sql Cargo.toml Cargo.lock 2>/dev/null)" ]]; then
-    GIT_REV="$GIT_REV + uncommitted changes in src/ or sql/"
-fi
-if [[ -n "$SO_ARG" ]]; then
-    SO=$SO_ARG
-    [[ -f "$SO" ]] || die "no library at $SO"
-    SO_DESC="\`$SO\`"
-else
-    say "cargo pgrx package (release build) of the work tree; the system install is left alone"
-    rm -rf "$WORK/stage"
-    (cd "$ARCANEA_ROOT" && cargo pgrx package --pg-config "$ARCANEA_PG_CONFIG" --out-dir "$WORK/stage") \
-        >"$WORK/package.log" 2>&1 \
-        || { tail -30 "$WORK/package.log" >&2; die "cargo pgrx package failed (log: $WORK/package.log)"; }
-    SO=$WORK/stage$PKGLIB/arcanea.so
-    PKG_SQL=$WORK/stage$SHAREDIR/extension/$(basename "$INSTALLED_SQL")
-    [[ -f "$SO" && -f "$PKG_SQL" ]] || die "cargo pgrx package did not produce $SO and $PKG_SQL"
-    # CREATE EXTENSION runs the installed script: it must be this build's.
-    diff -q <(strip_comments "$PKG_SQL") <(strip_comments "$INSTALLED_SQL") >/dev/null \
-        || die "the installed extension SQL differs from the work tree's: install the same tree first (source scripts/lib.sh && pgrx_install)"
-    SO_DESC="release build of the work tree at $GIT_REV"
-fi
-[[ "$(so_build "$SO")" == release ]] || die "$SO is a debug build: the benchmark measures release builds"
-install -d -m 0755 "$LIB"
-put_library "$SO" "$LIB"
-SO_SHA=$(sha256sum "$LIB/arcanea.so" | cut -c1-12)
-SQL_SHA=$(strip_comments "$INSTALLED_SQL" | sha256sum | cut -c1-12)
+bench_build_library "$SO_ARG" "$LIB" "$WORK"
 
 # ---------------------------------------------------------------------------
 # 2. The primary and its data
@@ -174,8 +143,13 @@ replica_wait "$PORT" "$SPORT" 900
 say "standby on port $SPORT has replayed the primary ($(replica_lag "$PORT" "$SLOT"))"
 
 # ---------------------------------------------------------------------------
-# 4. The runs
+# 4. The runs, under the benchmark lock that the other measuring scripts
+#    take too (pgrx-tests/bench/partitions_bench.sh): two benchmarks on 2
+#    cores would measure each other.
 # ---------------------------------------------------------------------------
+say "waiting for the benchmark lock (/tmp/arcanea-bench.lock)"
+exec 9>/tmp/arcanea-bench.lock
+flock 9
 # The write mix: every soak script whose action is a write, at its weight.
 WRITE_MIX=()
 WRITE_NAMES=()
@@ -398,17 +372,7 @@ EOF
     echo "<!-- replica:end -->"
 } >"$SECTION"
 
-# Only the section is replaced; a file without one gets it at its end.
-if [[ -f "$OUT" ]] && grep -q '^<!-- replica:begin -->$' "$OUT"; then
-    grep -q '^<!-- replica:end -->$' "$OUT" || die "$OUT has <!-- replica:begin --> but no <!-- replica:end -->"
-    awk -v section="$SECTION" '
-        /^<!-- replica:begin -->$/ { while ((getline line < section) > 0) print line; skip = 1; next }
-        /^<!-- replica:end -->$/ { skip = 0; next }
-        !skip' "$OUT" >"$OUT.tmp"
-    mv "$OUT.tmp" "$OUT"
-else
-    { [[ -s "$OUT" ]] && echo; cat "$SECTION"; } >>"$OUT"
-fi
+replace_section replica "$SECTION" "$OUT"
 rm -f "$SECTION"
 say "wrote the replica section of $OUT in $((SECONDS - START))s"
 sed -n '/^<!-- replica:begin -->$/,/^<!-- replica:end -->$/p' "$OUT" >&2
