@@ -50,7 +50,10 @@ tap_is "Supabase-like database: the two tables joined the existing publication, 
 
 # The stream, from before the changes to just after them.
 q rt "SELECT pg_create_logical_replication_slot('arcanea_rt', 'pgoutput')" >/dev/null
-q rt "
+# The events: a like (which notifies the creation's owner) and a Luminor's
+# reply, in database DB.
+make_events() { # make_events DB
+    q "$1" "
 INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES
     ('a1000000-0000-4000-8000-000000000001', 'owner@rt.test', '{\"username\": \"rt_owner\"}'),
     ('b2000000-0000-4000-8000-000000000002', 'fan@rt.test',   '{\"username\": \"rt_fan\"}');
@@ -66,6 +69,8 @@ SELECT public.add_message_to_conversation(
     p_conversation_id => 'd4000000-0000-4000-8000-000000000004', p_user_id => 'a1000000-0000-4000-8000-000000000001',
     p_role => 'assistant', p_content => 'A live reply from Lumina', p_model => 'gpt-4o', p_tokens => 12);
 " >/dev/null
+}
+make_events rt
 # The insert position: with synchronous_commit off (a --fast cluster) the
 # write position can lag behind the commit just made.
 END_LSN=$(q rt "SELECT pg_current_wal_insert_lsn()")
@@ -132,22 +137,7 @@ tap_is "RLS for Realtime: the owner may read the Luminor's reply, another user m
 # (the fixture has realtime.send and realtime.messages); none in the bare one.
 broadcast_triggers() { q "$1" "SELECT coalesce(string_agg(tgname, ' ' ORDER BY tgname), '') FROM pg_trigger WHERE tgname LIKE '%_broadcast' AND tgparentid = 0"; }
 tap_is "bare database: no Broadcast triggers (no realtime.send)" "$(broadcast_triggers rt)" ""
-q rt_supabase "
-INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES
-    ('a1000000-0000-4000-8000-000000000001', 'owner@rt.test', '{\"username\": \"rt_owner\"}'),
-    ('b2000000-0000-4000-8000-000000000002', 'fan@rt.test',   '{\"username\": \"rt_fan\"}');
-INSERT INTO public.creations (id, user_id, title, type, status, published_at)
-VALUES ('c3000000-0000-4000-8000-000000000003', 'a1000000-0000-4000-8000-000000000001', 'Live light', 'image',
-        'published', now());
-INSERT INTO public.likes (user_id, creation_id)
-VALUES ('b2000000-0000-4000-8000-000000000002', 'c3000000-0000-4000-8000-000000000003');
-INSERT INTO public.luminor_conversations (id, user_id, luminor_id)
-VALUES ('d4000000-0000-4000-8000-000000000004', 'a1000000-0000-4000-8000-000000000001',
-        '00000000-0000-4000-8000-00000000a001');
-SELECT public.add_message_to_conversation(
-    p_conversation_id => 'd4000000-0000-4000-8000-000000000004', p_user_id => 'a1000000-0000-4000-8000-000000000001',
-    p_role => 'assistant', p_content => 'A live reply from Lumina', p_model => 'gpt-4o', p_tokens => 12);
-" >/dev/null
+make_events rt_supabase
 tap_is "Supabase-like database: Broadcast triggers on both tables" \
     "$(broadcast_triggers rt_supabase)" "luminor_messages_broadcast notifications_broadcast"
 tap_is "the like's notification and Lumina's reply are broadcast to the owner's private channel" \
