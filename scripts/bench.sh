@@ -14,7 +14,12 @@
 #   2. runs every job with pgbench (-M prepared, per-transaction logs): our RPC
 #      function and, beside it, the spec's reference query for the same job,
 #      plus pgbench's own select-only and TPC-B in a separate database as the
-#      machine's floor, all in the same run;
+#      machine's floor, all in the same run; then our write RPCs called as
+#      PostgREST calls them (role and JWT claims set in each transaction)
+#      beside a conventional hand-written implementation on its own copy of
+#      the tables (pgrx-tests/bench/conventional.sql), and the hot-creation
+#      mix: 32 clients liking, commenting and viewing one creation, and the
+#      same mix spread over random creations;
 #   3. captures EXPLAIN (ANALYZE, BUFFERS) of every statement each job runs,
 #      including the SQL inside the Rust functions (auto_explain, nested);
 #   4. soaks the data set: 32 connections run the PostgREST-like mix of
@@ -250,15 +255,32 @@ else
     say "generated scale $SCALE in ${GEN_SECONDS}s"
 fi
 # Per-user rate limits (arcanea.rate_limits, when the extension has them)
-# would answer the soak's users with PT429: lift them for the benchmark.
-# The check still runs on every limited call, it just does not trip (the
-# jobs run as the superuser, whom the limits exempt anyway).
+# would answer the soak's users, and the jobs that call as PostgREST does
+# (authenticated, anon), with PT429: lift them for the benchmark.  The check
+# still runs on every limited call, it just does not trip (the other jobs
+# run as the superuser, whom the limits exempt anyway).
 RATE_LIMITS=$(value "SELECT to_regclass('arcanea.rate_limits') IS NOT NULL")
 psql_db -c "DO \$\$ BEGIN
                 IF to_regclass('arcanea.rate_limits') IS NOT NULL THEN
                     UPDATE arcanea.rate_limits SET max_calls = 1000000000;
                 END IF;
             END \$\$"
+# The conventional write reference's own copy of the tables (schema
+# conventional), made from this data set once, and again when
+# conventional.sql changes (bench.meta's `conventional` holds its hash).
+CONV_SHA=$(sha256sum "$BENCH/conventional.sql" | cut -c1-12)
+if [[ $(value "SELECT coalesce((SELECT value FROM bench.meta WHERE key = 'conventional'), '')") == "$CONV_SHA" ]]; then
+    CONV_DESC="reused from an earlier run"
+else
+    t0=$SECONDS
+    psql_db -f "$BENCH/conventional.sql" || die "pgrx-tests/bench/conventional.sql failed"
+    psql_db -c "INSERT INTO bench.meta VALUES ('conventional', '$CONV_SHA')
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    CONV_DESC="copied in $((SECONDS - t0))s"
+fi
+say "schema conventional: $CONV_DESC"
+# The request preamble of the soak and of the jobs that call as PostgREST does.
+psql_db -q -f "$BENCH/soak_setup.sql" >/dev/null
 NU=$(value "SELECT value FROM bench.meta WHERE key = 'nu'")
 NC=$(value "SELECT value FROM bench.meta WHERE key = 'nc'")
 NV=$(value "SELECT value FROM bench.meta WHERE key = 'nv'")
@@ -388,6 +410,22 @@ JOBS=(
     "conversation|get_conversation_with_messages|1|conversation.ours|conversation.ref|"
     "relationship|get_luminor_relationship (pattern 5)|1|relationship.ours|relationship.ref|"
 )
+# Our write RPCs against the conventional reference, both called as
+# PostgREST calls them (role and JWT claims in each transaction): reported
+# in their own section of RESULTS.md, targets as ratios of tps.
+API_JOBS=()
+for c in 1 4 16; do
+    API_JOBS+=("toggle_like_api_c$c|toggle_like, distinct rows|$c|toggle_like_api.ours|toggle_like_api.conventional|"
+               "follow_user_api_c$c|follow_user|$c|follow_user_api.ours|follow_user_api.conventional|"
+               "add_message_api_c$c|add_message_to_conversation|$c|add_message_api.ours|add_message_api.conventional|")
+done
+API_JOBS+=("toggle_like_api_hot_c16|toggle_like, one hot creation|16|toggle_like_api.ours|toggle_like_api.conventional|hot=$HOT")
+ALL_JOBS=("${JOBS[@]}" "${API_JOBS[@]}")
+# The hot-creation mix: script@weight, as PostgREST sends them: the like
+# (RPC, authenticated), a comment through the table API (authenticated,
+# under RLS), a view (RPC, anon).  Run on the hot creation, then spread.
+HOT_MIX=(toggle_like_api.ours@5 hot_comment@2 hot_view@3)
+HOT_MIX_CLIENTS=32
 # What each reference is.
 declare -A REF_NOTE=(
     [toggle_like.ref]="naive SQL: SELECT, then DELETE or INSERT, then read like_count (trigger-kept counter)"
@@ -398,6 +436,9 @@ declare -A REF_NOTE=(
     [user_stats.ref]="spec pattern 1 (three COUNT(*) subqueries)"
     [conversation.ref]="spec pattern 2 (json_agg of the messages)"
     [relationship.ref]="spec pattern 5"
+    [toggle_like_api.conventional]="conventional: PL/pgSQL, DELETE or INSERT, counter and notification triggers"
+    [follow_user_api.conventional]="conventional: PL/pgSQL, INSERT, counter and notification triggers"
+    [add_message_api.conventional]="conventional: PL/pgSQL, INSERT under RLS, a trigger for the counters and the bond"
 )
 
 # pgbench -D arguments for a job: the common variables, the job's own, and
@@ -475,8 +516,11 @@ explain_script() {
             exe[s] = "EXECUTE s" s (n ? "(" args ")" : "") ";"
         }
         END {
-            for (r = 1; r <= 6; r++) for (i = 1; i <= s; i++) print exe[i]
+            # RESET ROLE: a script that sets a request role (soak_setup.sql)
+            # runs its next round, and the SETs below, as the superuser again.
+            for (r = 1; r <= 6; r++) { print "RESET ROLE;"; for (i = 1; i <= s; i++) print exe[i] }
             print "\\o"
+            print "RESET ROLE;"
             print "SET auto_explain.log_min_duration = 0;"
             print "\\o /dev/null"
             for (i = 1; i <= s; i++) print exe[i]
@@ -542,7 +586,7 @@ done
 section "sanity and EXPLAIN"
 rm -f "$OUT"/explain/*.txt
 declare -A ROWS
-for spec in "${JOBS[@]}"; do
+for spec in "${ALL_JOBS[@]}"; do
     IFS='|' read -r id label clients ours ref extra <<<"$spec"
     ROWS[$id.ours]=$(explain_script "$id" ours "$ours" "$extra")
     ROWS[$id.ref]=$(explain_script "$id" ref "$ref" "$extra")
@@ -558,6 +602,15 @@ for spec in "${JOBS[@]}"; do
         fi
     fi
     printf '%s sanity %-22s ours %5s rows   reference %5s rows%s\n' "$(stamp)" "$id" "${ROWS[$id.ours]}" "${ROWS[$id.ref]}" "$note" >&2
+done
+# The hot-creation mix's scripts, on the hot creation.
+for entry in "${HOT_MIX[@]}"; do
+    script=${entry%@*}
+    ROWS[hot_mix.$script]=$(explain_script "hot_mix" "$script" "$script" "hot=$HOT")
+    if [[ "${ROWS[hot_mix.$script]}" =~ ^(0|ERROR|\?)$ ]]; then
+        fail "sanity: hot-creation mix, $script returned ${ROWS[hot_mix.$script]} rows"
+    fi
+    printf '%s sanity hot_mix %-15s %5s rows\n' "$(stamp)" "$script" "${ROWS[hot_mix.$script]}" >&2
 done
 
 # ---------------------------------------------------------------------------
@@ -577,12 +630,20 @@ run_floor() {
     done
 }
 run_floor start
-for spec in "${JOBS[@]}"; do
+for spec in "${ALL_JOBS[@]}"; do
     IFS='|' read -r id label clients ours ref extra <<<"$spec"
     mapfile -d '' vars < <(job_vars "$extra")
     STATS[$id.ours]=$(run_pgbench "$id.ours" "$DB" "$clients" "${vars[@]}" -f "$BENCH/pgbench/$ours.sql")
     STATS[$id.ref]=$(run_pgbench "$id.ref" "$DB" "$clients" "${vars[@]}" -f "$BENCH/pgbench/$ref.sql")
     printf '%s %-22s ours [%s]   reference [%s]   (n p50 p95 p99 tps)\n' "$(stamp)" "$id" "${STATS[$id.ours]}" "${STATS[$id.ref]}" >&2
+done
+# The hot-creation mix: on the hot creation, then spread (hot=0).
+hot_mix_args=()
+for entry in "${HOT_MIX[@]}"; do hot_mix_args+=(-f "$BENCH/pgbench/${entry%@*}.sql@${entry#*@}"); done
+for where in hot spread; do
+    mapfile -d '' vars < <(job_vars "hot=$([[ $where == hot ]] && echo "$HOT" || echo 0)")
+    STATS[hot_mix.$where]=$(run_pgbench "hot_mix.$where" "$DB" "$HOT_MIX_CLIENTS" "${vars[@]}" "${hot_mix_args[@]}")
+    printf '%s hot-creation mix, %-6s [%s]   (n p50 p95 p99 tps)\n' "$(stamp)" "$where" "${STATS[hot_mix.$where]}" >&2
 done
 run_floor end
 
@@ -600,7 +661,6 @@ if ((SOAK_DURATION > 0)); then
         soak_mix+=(-f "$BENCH/pgbench/${SOAK_SCRIPTS[$i]}.sql@${SOAK_WEIGHTS[$i]}")
     done
     dbstat() { value "SELECT $1 FROM pg_stat_database WHERE datname = current_database()"; }
-    psql_db -q -f "$BENCH/soak_setup.sql" >/dev/null
     SOAK_SINCE=$(value "SELECT now()")
     SOAK_DEADLOCKS_BEFORE=$(dbstat deadlocks)
     commits0=$(dbstat xact_commit)
@@ -655,7 +715,7 @@ fi
 # The parameters of this run, for --report-only.
 declare -p BUILD BUILD_DESC SO_SHA GIT_REV PG_VERSION GEN_SECONDS reuse DATA_COUNTS NU NC NV HOT HOT_LIKES \
     FEED_USER FEED_FOLLOWS CELEB CELEB_FOLLOWERS CURSOR49 Q_COMMON Q_RARE TYPO_OF Q_TYPO Q_TAG Q_TWO \
-    JOBS REF_NOTE ROWS DURATION WARMUP FLOOR_SCALE QUICK FAILURES RUN_DATE \
+    JOBS API_JOBS HOT_MIX HOT_MIX_CLIENTS CONV_DESC REF_NOTE ROWS DURATION WARMUP FLOOR_SCALE QUICK FAILURES RUN_DATE \
     SOAK_RAN SOAK_DURATION SOAK_WARMUP SOAK_CLIENTS SOAK_SCRIPTS SOAK_WEIGHTS RATE_LIMITS >"$STATE"
 if ((SOAK_RAN)); then cat "$STATE.soak" >>"$STATE"; rm -f "$STATE.soak"; fi
 
@@ -663,14 +723,19 @@ else
     # --report-only: the last run's parameters and pgbench logs.
     [[ -f "$STATE" && -d "$LOGS" ]] || die "no earlier run at scale $SCALE seed $SEED to report on ($STATE)"
     SOAK_RAN=0   # a state written before the soak stage existed
+    API_JOBS=() HOT_MIX=()   # one written before the conventional reference and the hot mix
     source "$STATE"
+    ALL_JOBS=("${JOBS[@]}" "${API_JOBS[@]}")
     declare -A STATS
-    for spec in "${JOBS[@]}"; do
+    for spec in "${ALL_JOBS[@]}"; do
         IFS='|' read -r id label clients ours ref extra <<<"$spec"
         for side in ours ref; do
             STATS[$id.$side]=$(percentiles "$LOGS/$id.$side".[0-9]*)
         done
     done
+    if [[ ${#HOT_MIX[@]} -gt 0 ]]; then
+        for where in hot spread; do STATS[hot_mix.$where]=$(percentiles "$LOGS/hot_mix.$where".[0-9]*); done
+    fi
     for c in 1 16; do
         for when in start end; do
             STATS[floor_select_c$c.$when]=$(percentiles "$LOGS/floor_select_c$c.$when".[0-9]*)
@@ -689,12 +754,37 @@ fi
 section "report"
 field() { awk -v i="$2" '{ print $i }' <<<"${STATS[$1]}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) { r = a / b; printf (r < 1 ? "%.2fx" : "%.1fx"), r } else print "-" }'; }
+# lat ID: its "p50 / p95 / p99" cell.
+lat() { echo "$(field "$1" 2) / $(field "$1" 3) / $(field "$1" 4)"; }
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "-" && a + 0 < b + 0) }'; }
+# quotient A B: A / B as "1.23x", "-" when either is missing (compare it
+# as a number: awk reads "1.23x" + 0 as 1.23 and "-" + 0 as 0).
+quotient() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "-" }'; }
+# percent A B: A as a whole percentage of B, 0 when either is missing.
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print 0 }'; }
+# The public functions and tables a pgbench script calls, and the roles of
+# the request preambles (soak_setup.sql) it uses, comma-separated.
+script_calls() {
+    grep -o 'public\.[a-z_]*' "$1" 2>/dev/null | sed 's/^public\.//' | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g'
+}
+script_roles() {
+    grep -o "bench\.request_as_[a-z]*" "$1" 2>/dev/null \
+        | sed 's/bench\.request_as_//; s/^user$/authenticated/; s/^service$/service_role/' \
+        | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g' || true
+}
 TARGETS=()
 target() { # target TEXT MET(0/1) MEASURED
     if [[ "$2" == 1 ]]; then TARGETS+=("| $1 | $3 | met |"); else TARGETS+=("| $1 | $3 | **missed** |"); fi
 }
 MEM=$(free -g | awk '/^Mem:/ { print $2 " GiB" }')
+# The hot-creation mix per script ("hot.I" and "spread.I", I its index in
+# HOT_MIX): "runs|p50|p95|p99".
+declare -A MIX_LAT=()
+if [[ ${#HOT_MIX[@]} -gt 0 ]]; then
+    for where in hot spread; do
+        while read -r i n a b c; do MIX_LAT[$where.$i]="$n|$a|$b|$c"; done < <(soak_per_script "$LOGS/hot_mix.$where".[0-9]*)
+    done
+fi
 REPORT=$OUT/RESULTS.md
 # Sections other scripts write into the report (between `<!-- NAME:begin -->`
 # and `<!-- NAME:end -->`, e.g. pgrx-tests/bench/replica_bench.sh's) are
@@ -724,8 +814,9 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
     echo
     echo "Parameters: hot creation #$HOT ($HOT_LIKES likes); feed user #$FEED_USER following $FEED_FOLLOWS accounts;"
     echo "most followed user #$CELEB ($CELEB_FOLLOWERS followers); search words: common \`$Q_COMMON\`, rare \`$Q_RARE\`,"
-    echo "typo \`$Q_TYPO\` (of \`$TYPO_OF\`), tag \`$Q_TAG\`, two words \`$Q_TWO\`. Every job runs as the superuser"
-    echo "(a trusted caller passing ids, like the service role), so RLS is not on the path of either side."
+    echo "typo \`$Q_TYPO\` (of \`$TYPO_OF\`), tag \`$Q_TAG\`, two words \`$Q_TWO\`. Every job of the Results table runs as"
+    echo "the superuser (a trusted caller passing ids, like the service role), so RLS is not on the path of either side;"
+    echo "the jobs of the two sections after it call as PostgREST does."
     echo
     echo "## Results"
     echo
@@ -736,7 +827,7 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for spec in "${JOBS[@]}"; do
         IFS='|' read -r id label clients ours ref extra <<<"$spec"
-        echo "| $label | $clients | $(field "$id.ours" 2) / $(field "$id.ours" 3) / $(field "$id.ours" 4) | $(field "$id.ours" 5) | $(field "$id.ref" 2) / $(field "$id.ref" 3) / $(field "$id.ref" 4) | $(field "$id.ref" 5) | $(ratio "$(field "$id.ref" 2)" "$(field "$id.ours" 2)") | $(field "$id.ours" 1) / $(field "$id.ref" 1) | ${REF_NOTE[$ref]} |"
+        echo "| $label | $clients | $(lat "$id.ours") | $(field "$id.ours" 5) | $(lat "$id.ref") | $(field "$id.ref" 5) | $(ratio "$(field "$id.ref" 2)" "$(field "$id.ours" 2)") | $(field "$id.ours" 1) / $(field "$id.ref" 1) | ${REF_NOTE[$ref]} |"
     done
     echo
     echo "The machine's floor (pgbench's own tables, scale $FLOOR_SCALE, database \`$FLOOR_DB\`), measured before"
@@ -747,7 +838,7 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
     for c in 1 16; do
         for kind in select tpcb; do
             a=floor_${kind}_c$c.start b=floor_${kind}_c$c.end
-            echo "| $([[ $kind == select ]] && echo 'select-only (-S)' || echo TPC-B) | $c | $(field $a 2) / $(field $a 3) / $(field $a 4) | $(field $a 5) | $(field $b 2) / $(field $b 3) / $(field $b 4) | $(field $b 5) |"
+            echo "| $([[ $kind == select ]] && echo 'select-only (-S)' || echo TPC-B) | $c | $(lat $a) | $(field $a 5) | $(lat $b) | $(field $b 5) |"
         done
     done
     echo
@@ -755,10 +846,56 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
     echo
     echo "| job | ours | reference |"
     echo "| --- | --- | --- |"
-    for spec in "${JOBS[@]}"; do
+    for spec in "${ALL_JOBS[@]}"; do
         IFS='|' read -r id label clients ours ref extra <<<"$spec"
         echo "| $id | ${ROWS[$id.ours]} | ${ROWS[$id.ref]}$([[ $id == search_typo && ${ROWS[$id.ref]} == 0 ]] && echo ' (ILIKE has no typo tolerance)') |"
     done
+    for entry in "${HOT_MIX[@]}"; do
+        echo "| hot-creation mix: ${entry%@*} | ${ROWS[hot_mix.${entry%@*}]} | |"
+    done
+    echo
+    echo "## Ours against a conventional implementation"
+    echo
+    if [[ ${#API_JOBS[@]} -eq 0 ]]; then
+        echo "Not run (a report on a run made before this stage existed)."
+    else
+        echo "Our write RPCs beside the same three written by hand as a competent Supabase team would"
+        echo "([conventional.sql](conventional.sql): PL/pgSQL, SECURITY INVOKER under row-level security, the caller"
+        echo "from \`auth.uid()\`, plain counter triggers and one notification row per like and per follow; no rate limits,"
+        echo "no notification grouping), on its own copy of this data set's tables (schema \`conventional\`, $CONV_DESC)."
+        echo "Both are called as PostgREST calls them: one transaction per request, the \`authenticated\` role and the"
+        echo "user's JWT claims set in it (\`bench.request_as_user\`), then the call. Random users and rows, as in the"
+        echo "Results table; the hot creation is #$HOT. Targets: below."
+        echo
+        echo "| job | clients | ours p50 / p95 / p99 | ours tps | conventional p50 / p95 / p99 | conventional tps | ours / conventional (tps) | n ours / conventional |"
+        echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+        for spec in "${API_JOBS[@]}"; do
+            IFS='|' read -r id label clients ours ref extra <<<"$spec"
+            echo "| $label | $clients | $(lat "$id.ours") | $(field "$id.ours" 5) | $(lat "$id.ref") | $(field "$id.ref" 5) | $(quotient "$(field "$id.ours" 5)" "$(field "$id.ref" 5)") | $(field "$id.ours" 1) / $(field "$id.ref" 1) |"
+        done
+    fi
+    echo
+    echo "## One hot creation"
+    echo
+    if [[ ${#HOT_MIX[@]} -eq 0 ]]; then
+        echo "Not run (a report on a run made before this stage existed)."
+    else
+        echo "$HOT_MIX_CLIENTS clients acting as PostgREST does, each request its own transaction, in the mix below"
+        echo "(pgbench script weights): all on creation #$HOT, then the same mix spread over random published public"
+        echo "creations, in the same run. Latency per request; total tps of all kinds together."
+        echo
+        echo "| kind | weight | calls | as | hot: runs | hot p50 / p95 / p99 | spread: runs | spread p50 / p95 / p99 | p95 hot / spread |"
+        echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        for i in "${!HOT_MIX[@]}"; do
+            f=$BENCH/pgbench/${HOT_MIX[$i]%@*}.sql
+            IFS='|' read -r hn ha hb hc <<<"${MIX_LAT[hot.$i]:-0|-|-|-}"
+            IFS='|' read -r sn sa sb sc <<<"${MIX_LAT[spread.$i]:-0|-|-|-}"
+            echo "| ${HOT_MIX[$i]%@*} | ${HOT_MIX[$i]#*@} | $(script_calls "$f") | $(script_roles "$f") | $hn | $ha / $hb / $hc | $sn | $sa / $sb / $sc | $(quotient "$hb" "$sb") |"
+        done
+        echo "| all | | | | $(field hot_mix.hot 1) | $(lat hot_mix.hot) | $(field hot_mix.spread 1) | $(lat hot_mix.spread) | |"
+        echo
+        echo "Total: $(field hot_mix.hot 5) tps on the hot creation, $(field hot_mix.spread 5) tps spread ($(quotient "$(field hot_mix.hot 5)" "$(field hot_mix.spread 5)"))."
+    fi
     echo
     echo "## Soak"
     echo
@@ -782,7 +919,7 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
         echo "| --- | --- |"
         echo "| script runs per second (tps) | $(field soak 5) (pgbench, whole run: ${SOAK_TPS_ALL:-?}) |"
         echo "| requests committed | $SOAK_COMMITS ($(awk -v c="$SOAK_COMMITS" -v d="$SOAK_DURATION" 'BEGIN { printf "%.0f", c / d }') per second); rolled back: $SOAK_ROLLBACKS |"
-        echo "| latency per script run, p50 / p95 / p99 | $(field soak 2) / $(field soak 3) / $(field soak 4) ms ($(field soak 1) runs after the first ${SOAK_WARMUP}s) |"
+        echo "| latency per script run, p50 / p95 / p99 | $(lat soak) ms ($(field soak 1) runs after the first ${SOAK_WARMUP}s) |"
         echo "| failed transactions (serialization / deadlock) | ${SOAK_FAILED:-?} (${SOAK_SERIALIZATION:-?} / ${SOAK_DEADLOCK_FAILURES:-?}) |"
         echo "| clients aborted on an error | $SOAK_ABORTED$([[ "$SOAK_STATUS" != 0 ]] && echo " (pgbench exit status $SOAK_STATUS: $SOAK_ERRORS)") |"
         echo "| deadlocks (\`pg_stat_database\`), before / after | $SOAK_DEADLOCKS_BEFORE / $SOAK_DEADLOCKS_AFTER |"
@@ -799,11 +936,8 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
         while read -r i n a b c; do per[$i]="$n|$a / $b / $c"; done < <(WARMUP=$SOAK_WARMUP soak_per_script "$LOGS/soak".[0-9]*)
         for i in "${!SOAK_SCRIPTS[@]}"; do
             f=$BENCH/pgbench/${SOAK_SCRIPTS[$i]}.sql
-            calls=$(grep -o 'public\.[a-z_]*' "$f" 2>/dev/null | sed 's/^public\.//' | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g')
-            # The roles of the request preambles (soak_setup.sql) the script calls.
-            roles=$(grep -o "bench\.request_as_[a-z]*" "$f" 2>/dev/null \
-                    | sed 's/bench\.request_as_//; s/^user$/authenticated/; s/^service$/service_role/' \
-                    | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g' || true)
+            calls=$(script_calls "$f")
+            roles=$(script_roles "$f")
             IFS='|' read -r n lat <<<"${per[$i]:-0|- / - / -}"
             echo "| ${SOAK_SCRIPTS[$i]} | ${SOAK_WEIGHTS[$i]} | ${calls:-?} | ${roles:-?} | $n | $lat |"
         done
@@ -826,10 +960,37 @@ done
 m=0; lt "$(p95 user_stats.ours)" 2 && m=1
 target "get_user_stats (random user): p95 under 2 ms" $m "$(p95 user_stats.ours) ms"
 for c in 1 16; do
-    r=$(awk -v a="$(field toggle_like_c$c.ours 5)" -v b="$(field floor_tpcb_c$c.start 5)" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print 0 }')
+    r=$(percent "$(field toggle_like_c$c.ours 5)" "$(field floor_tpcb_c$c.start 5)")
     m=0; ((r >= 60)) && m=1
     target "toggle_like (distinct rows), $c client(s): tps at least 60% of TPC-B's" $m "$r% ($(field toggle_like_c$c.ours 5) vs $(field floor_tpcb_c$c.start 5) tps)"
 done
+# Ours against the conventional reference, as PostgREST calls both.
+if [[ ${#API_JOBS[@]} -gt 0 ]]; then
+    for fn in toggle_like follow_user add_message; do
+        r1=$(quotient "$(field "${fn}_api_c1.ours" 5)" "$(field "${fn}_api_c1.ref" 5)")
+        r4=$(quotient "$(field "${fn}_api_c4.ours" 5)" "$(field "${fn}_api_c4.ref" 5)")
+        m=0; awk -v a="$r1" -v b="$r4" 'BEGIN { exit !(a + 0 >= 1 && b + 0 >= 1) }' && m=1
+        target "$fn as PostgREST calls it: tps at least the conventional's (1.0x) at 1 and 4 clients" $m "$r1, $r4"
+    done
+    r=$(quotient "$(field toggle_like_api_hot_c16.ours 5)" "$(field toggle_like_api_hot_c16.ref 5)")
+    m=0; awk -v r="$r" 'BEGIN { exit !(r + 0 >= 2) }' && m=1
+    target "toggle_like on the hot creation, 16 clients, as PostgREST calls it: tps at least 2x the conventional's" $m "$r"
+    r=$(percent "$(field toggle_like_api_c16.ours 5)" "$(field floor_tpcb_c16.start 5)")
+    m=0; ((r >= 80)) && m=1
+    target "toggle_like (distinct rows) as PostgREST calls it, 16 clients: tps at least 80% of TPC-B's" $m "$r% ($(field toggle_like_api_c16.ours 5) vs $(field floor_tpcb_c16.start 5) tps)"
+fi
+if [[ ${#HOT_MIX[@]} -gt 0 ]]; then
+    r=$(percent "$(field hot_mix.hot 5)" "$(field hot_mix.spread 5)")
+    m=0; ((r >= 70)) && m=1
+    target "hot-creation mix, $HOT_MIX_CLIENTS clients: total tps at least 70% of the same mix spread" $m "$r% ($(field hot_mix.hot 5) vs $(field hot_mix.spread 5) tps)"
+    m=1 what=
+    for i in "${!HOT_MIX[@]}"; do
+        r=$(quotient "$(cut -d'|' -f3 <<<"${MIX_LAT[hot.$i]:-}")" "$(cut -d'|' -f3 <<<"${MIX_LAT[spread.$i]:-}")")
+        awk -v r="$r" 'BEGIN { exit !(r + 0 > 0 && r + 0 <= 2) }' || m=0
+        what+="${what:+, }${HOT_MIX[$i]%@*} $r"
+    done
+    target "hot-creation mix: each kind's p95 at most 2x its p95 spread" $m "$what"
+fi
 if ((SOAK_RAN)); then
     m=0
     [[ "$SOAK_STATUS" == 0 && "$SOAK_ABORTED" == 0 && "${SOAK_FAILED:-x}" == 0 && "$SOAK_DEADLOCKS_AFTER" == "$SOAK_DEADLOCKS_BEFORE" \
