@@ -1,30 +1,23 @@
 -- ============================================================================
 -- 20  Derived columns: updated_at, search vectors, counters  (requires: tables)
 -- ============================================================================
--- Every counter the spec lists is kept by the database, in the same
--- transaction as the row that changes it, by an atomic `SET n = n + d`.
--- Row-level AFTER triggers for inserts and updates, because each RPC writes
--- one row at a time and a row trigger costs one indexed UPDATE, where a
--- statement trigger with transition tables costs a tuplestore and an
--- aggregate per statement; multi-row statements stay exact because every
--- row fires.  Deletions of likes, comments and follows are counted per
--- statement instead: deleting an account cascades over all of them at once
--- (one heavy user's 100,000 likes took 14 s of row triggers, each locking
--- a liked creation until the end; pgrx-tests/bench/PRIVACY_RESULTS.md has
--- the time now), and an unlike costs about the same either way.
+-- Every counter the spec lists is kept by the database.  Two kinds:
 --
--- Lock order (rows stay locked until commit): a trigger may lock a creation
--- and then its owner's profile (publishing), never the other way round; the
--- follow trigger updates both profiles in ONE statement over `id = ANY(...)`,
--- whose index scan visits keys in sorted order, so A-follows-B racing
--- B-follows-A lock the same two rows in the same order and cannot deadlock.
--- The statement triggers lock their rows in id order too, before updating
--- them, so that two statements deleting many rows at once (two erasures)
--- cannot lock the same counters in opposite orders.  FOR NO KEY UPDATE is
--- the lock the counter update takes: it leaves the KEY SHARE locks of
--- foreign-key checks (a like's check of its creation) alone, where FOR
--- UPDATE would wait for them and deadlock.  A statement that deleted
--- nothing (toggle_like's DELETE when it likes) returns at once.
+-- * Counters on rows that many users write to at once (a creation's likes,
+--   comments and views; a profile's followers, followings and published
+--   creations; a Luminor's interactions, ratings and users) are never
+--   updated once per event.  The event's trigger appends a delta row to a
+--   narrow side table (arcanea.*_count_deltas, no foreign key points at it
+--   and it points at nothing), and the writers fold the pending deltas into
+--   the parent rows when they commit.  See "Pending counts and the fold"
+--   below; docs/design.md#counters-on-shared-rows has the whole argument.
+-- * A conversation's message_count and last_message_at belong to one user's
+--   row; they are updated in place, in the writer's transaction.
+--
+-- Deletions of likes, comments and follows are counted per statement:
+-- deleting an account cascades over all of them at once, and a statement
+-- trigger with a transition table appends one delta per parent instead of
+-- one per row.
 --
 -- The trigger functions are SECURITY DEFINER: a user may insert a like, but
 -- may not write creations.like_count.  Each pins search_path and qualifies
@@ -114,6 +107,351 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
     ON public.creations FOR EACH ROW EXECUTE FUNCTION arcanea.creations_search_vector();
 
 -- ---------------------------------------------------------------------------
+-- Pending counts and the fold
+-- ---------------------------------------------------------------------------
+-- Why: a viral creation takes most of the likes, comments and views at
+-- once.  Updating its row once per event made every one of them wait for
+-- the previous one's commit, and the foreign-key KEY SHARE locks that likes
+-- and comments take on the same row piled up multixacts
+-- (pgrx-tests/bench/analysis.md).  Mastodon keeps such counters in a side
+-- table (status_stats), GitLab buffers them as deltas; this is the second.
+--
+-- How:
+-- 1. An event appends a delta row (creation, +1 like) and marks the delta's
+--    fold slot (a hash of the parent's id, one of 1024 per kind) as to be
+--    folded in this transaction (arcanea.queue_fold()).  Appending takes no
+--    lock another writer waits on.
+-- 2. At commit, a deferred trigger on the delta tables folds every marked
+--    slot, in slot order (arcanea.fold_slot()).  The writer that takes the
+--    slot's row in arcanea.count_fold_slots (FOR UPDATE SKIP LOCKED) folds:
+--    it deletes the slot's visible deltas and adds their sums to the parent
+--    rows.  A writer that finds the slot taken leaves its delta to the
+--    folder, which, before it commits, waits for every such writer to
+--    commit (an advisory lock per slot: theirs shared, the folder's
+--    exclusive) and folds once more.  So the last writer's delta is folded
+--    before anyone is left to fold it: the columns converge when the writes
+--    stop, with no background process, on hosted Supabase too.
+-- 3. Readers that must be exact (toggle_like's answer, follow_user's,
+--    get_user_stats, feed and search rows) add the pending deltas they see
+--    to the column (arcanea.pending_*_counts()): exact at their snapshot.
+--
+-- A parent row that another transaction holds (its owner editing it, an
+-- erasure) is skipped, not waited for: its deltas stay pending until the
+-- next fold of its slot, or arcanea.fold_counters().  A folder never waits
+-- for a row lock, and every wait of the fold goes from a slot to a higher
+-- one, so the fold cannot deadlock.  Writers in REPEATABLE READ or
+-- SERIALIZABLE fold what their snapshot sees; the rest waits for the next
+-- fold of the slot likewise.
+--
+-- Deltas are ordinary logged rows: a crash loses none (recovery keeps the
+-- committed ones, arcanea.fold_counters() folds them), and pg_dump dumps
+-- them with the counters they belong to.
+-- ---------------------------------------------------------------------------
+
+-- Slots: 1024 per kind, numbered creations 0-1023, luminors 1024-2047,
+-- profiles 2048-3071, so one order covers all (a transaction folds its
+-- slots in that order, and every transaction in the same one).
+CREATE FUNCTION arcanea.count_slot(kind text, id uuid) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE kind WHEN 'creations' THEN 0 WHEN 'luminors' THEN 1024 WHEN 'profiles' THEN 2048 END
+           + (pg_catalog.uuid_hash(id) & 1023)
+$$;
+
+-- The fold lock of each slot: its row, locked FOR UPDATE by the folder.  A
+-- row lock, not an advisory lock, because it is free the moment its holder
+-- commits, before the holder's other locks are released (see fold_slot).
+CREATE TABLE arcanea.count_fold_slots (
+    slot integer PRIMARY KEY
+);
+COMMENT ON TABLE arcanea.count_fold_slots IS
+    'One row per fold slot of the pending counts; a folder locks its row. No data.';
+INSERT INTO arcanea.count_fold_slots (slot) SELECT generate_series(0, 3071);
+-- A dump restores the rows over the ones the install made: the trigger is
+-- made beside its function, in 40_luminors_seed.sql.
+
+-- The deltas.  Vacuumed eagerly: every row is deleted within moments of
+-- its insert.
+CREATE TABLE arcanea.creation_count_deltas (
+    slot        integer NOT NULL,
+    creation_id uuid    NOT NULL,
+    likes       integer NOT NULL DEFAULT 0,
+    comments    integer NOT NULL DEFAULT 0,
+    views       integer NOT NULL DEFAULT 0
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
+CREATE INDEX creation_count_deltas_slot ON arcanea.creation_count_deltas (slot, creation_id);
+COMMENT ON TABLE arcanea.creation_count_deltas IS
+    'Changes to creations'' like/comment/view counts not yet folded into the row (see arcanea.fold_counters()).';
+
+CREATE TABLE arcanea.profile_count_deltas (
+    slot        integer NOT NULL,
+    profile_id  uuid    NOT NULL,
+    followers   integer NOT NULL DEFAULT 0,
+    followings  integer NOT NULL DEFAULT 0,
+    creations   integer NOT NULL DEFAULT 0
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
+CREATE INDEX profile_count_deltas_slot ON arcanea.profile_count_deltas (slot, profile_id);
+COMMENT ON TABLE arcanea.profile_count_deltas IS
+    'Changes to profiles'' follower/following/creation counts not yet folded into the row.';
+
+CREATE TABLE arcanea.luminor_count_deltas (
+    slot         integer NOT NULL,
+    luminor_id   uuid    NOT NULL,
+    interactions integer NOT NULL DEFAULT 0,
+    ratings      integer NOT NULL DEFAULT 0,
+    rating_sum   integer NOT NULL DEFAULT 0,
+    users        integer NOT NULL DEFAULT 0
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
+CREATE INDEX luminor_count_deltas_slot ON arcanea.luminor_count_deltas (slot, luminor_id);
+COMMENT ON TABLE arcanea.luminor_count_deltas IS
+    'Changes to Luminors'' interaction/rating/user counts not yet folded into the row.';
+
+-- Mark a slot to be folded at this transaction's commit: one character per
+-- slot in a transaction-local setting, so that marking costs the same
+-- however many deltas the transaction appends, and the commit reads the
+-- marked slots back in order.
+CREATE FUNCTION arcanea.queue_fold(slot integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    marked text := pg_catalog.current_setting('arcanea.fold_slots', true);
+BEGIN
+    IF marked IS NULL OR marked = '' THEN
+        marked := pg_catalog.repeat('0', 3072);
+    ELSIF pg_catalog.substr(marked, slot + 1, 1) = '1' THEN
+        RETURN;
+    END IF;
+    PERFORM pg_catalog.set_config('arcanea.fold_slots',
+                                  pg_catalog.overlay(marked, '1', slot + 1, 1), true);
+END
+$$;
+
+-- Appending deltas.  Zero deltas are not written.  The slot is marked
+-- first: under SET CONSTRAINTS ALL IMMEDIATE the fold fires at the end of
+-- the INSERT itself.
+CREATE FUNCTION arcanea.count_creation(creation uuid, likes integer, comments integer, views integer)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    s integer := arcanea.count_slot('creations', creation);
+BEGIN
+    IF (likes, comments, views) <> (0, 0, 0) THEN
+        PERFORM arcanea.queue_fold(s);
+        INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes, comments, views)
+        VALUES (s, creation, likes, comments, views);
+    END IF;
+END
+$$;
+CREATE FUNCTION arcanea.count_profile(profile uuid, followers integer, followings integer, creations integer)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    s integer := arcanea.count_slot('profiles', profile);
+BEGIN
+    IF (followers, followings, creations) <> (0, 0, 0) THEN
+        PERFORM arcanea.queue_fold(s);
+        INSERT INTO arcanea.profile_count_deltas (slot, profile_id, followers, followings, creations)
+        VALUES (s, profile, followers, followings, creations);
+    END IF;
+END
+$$;
+CREATE FUNCTION arcanea.count_luminor(
+    luminor uuid, interactions integer, ratings integer, rating_sum integer, users integer
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    s integer := arcanea.count_slot('luminors', luminor);
+BEGIN
+    IF luminor IS NOT NULL AND (interactions, ratings, rating_sum, users) <> (0, 0, 0, 0) THEN
+        PERFORM arcanea.queue_fold(s);
+        INSERT INTO arcanea.luminor_count_deltas (slot, luminor_id, interactions, ratings, rating_sum, users)
+        VALUES (s, luminor, interactions, ratings, rating_sum, users);
+    END IF;
+END
+$$;
+
+-- Fold one slot's visible deltas into the parent rows this transaction can
+-- lock without waiting; returns how many deltas it folded.  Deltas of a
+-- parent that no longer exists are dropped.  Only a holder of the slot's
+-- row calls it.
+CREATE FUNCTION arcanea.fold_counts(s integer) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    folded bigint;
+BEGIN
+    IF s < 1024 THEN
+        WITH pending AS (
+            SELECT d.creation_id AS id, sum(d.likes) AS likes, sum(d.comments) AS comments,
+                   sum(d.views) AS views, count(*) AS n
+              FROM arcanea.creation_count_deltas d WHERE d.slot = s GROUP BY d.creation_id),
+        held AS (
+            SELECT c.id FROM public.creations c WHERE c.id IN (SELECT p.id FROM pending p)
+             ORDER BY c.id FOR NO KEY UPDATE SKIP LOCKED),
+        gone AS (
+            DELETE FROM arcanea.creation_count_deltas d
+             WHERE d.slot = s
+               AND (d.creation_id IN (SELECT h.id FROM held h)
+                    OR NOT EXISTS (SELECT 1 FROM public.creations c WHERE c.id = d.creation_id))),
+        moved AS (
+            UPDATE public.creations c
+               SET like_count = c.like_count + p.likes, comment_count = c.comment_count + p.comments,
+                   view_count = c.view_count + p.views
+              FROM pending p WHERE c.id = p.id AND c.id IN (SELECT h.id FROM held h)
+            RETURNING p.n)
+        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+    ELSIF s < 2048 THEN
+        WITH pending AS (
+            SELECT d.luminor_id AS id, sum(d.interactions) AS interactions, sum(d.ratings) AS ratings,
+                   sum(d.rating_sum) AS rating_sum, sum(d.users) AS users, count(*) AS n
+              FROM arcanea.luminor_count_deltas d WHERE d.slot = s GROUP BY d.luminor_id),
+        held AS (
+            SELECT l.id FROM public.luminors l WHERE l.id IN (SELECT p.id FROM pending p)
+             ORDER BY l.id FOR NO KEY UPDATE SKIP LOCKED),
+        gone AS (
+            DELETE FROM arcanea.luminor_count_deltas d
+             WHERE d.slot = s
+               AND (d.luminor_id IN (SELECT h.id FROM held h)
+                    OR NOT EXISTS (SELECT 1 FROM public.luminors l WHERE l.id = d.luminor_id))),
+        moved AS (
+            UPDATE public.luminors l
+               SET interaction_count = l.interaction_count + p.interactions,
+                   rating_count      = l.rating_count + p.ratings,
+                   rating_sum        = l.rating_sum + p.rating_sum,
+                   average_rating    = CASE WHEN l.rating_count + p.ratings > 0
+                                            THEN round((l.rating_sum + p.rating_sum)::numeric
+                                                       / (l.rating_count + p.ratings), 2) END,
+                   user_count        = l.user_count + p.users
+              FROM pending p WHERE l.id = p.id AND l.id IN (SELECT h.id FROM held h)
+            RETURNING p.n)
+        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+    ELSE
+        WITH pending AS (
+            SELECT d.profile_id AS id, sum(d.followers) AS followers, sum(d.followings) AS followings,
+                   sum(d.creations) AS creations, count(*) AS n
+              FROM arcanea.profile_count_deltas d WHERE d.slot = s GROUP BY d.profile_id),
+        held AS (
+            SELECT p.id FROM public.profiles p WHERE p.id IN (SELECT q.id FROM pending q)
+             ORDER BY p.id FOR NO KEY UPDATE SKIP LOCKED),
+        gone AS (
+            DELETE FROM arcanea.profile_count_deltas d
+             WHERE d.slot = s
+               AND (d.profile_id IN (SELECT h.id FROM held h)
+                    OR NOT EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = d.profile_id))),
+        moved AS (
+            UPDATE public.profiles p
+               SET follower_count = p.follower_count + q.followers,
+                   following_count = p.following_count + q.followings,
+                   creation_count = p.creation_count + q.creations
+              FROM pending q WHERE p.id = q.id AND p.id IN (SELECT h.id FROM held h)
+            RETURNING q.n)
+        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+    END IF;
+    RETURN folded;
+END
+$$;
+
+-- Fold one slot for this transaction's deltas (wait = false, at commit) or
+-- for maintenance (wait = true: wait for the current folder instead of
+-- leaving the work to it).  Returns how many deltas it folded.
+CREATE FUNCTION arcanea.fold_slot(s integer, wait boolean DEFAULT false) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    -- The advisory lock of a slot: (this constant, the slot).
+    lock_class constant integer := 1634890337;  -- 'arca' in ASCII
+    folded bigint;
+BEGIN
+    IF wait THEN
+        PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE;
+    ELSE
+        PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            -- Another transaction is folding this slot.  Wait while it is in
+            -- its last phase (it holds the advisory lock exclusively), then
+            -- look again.  Free now: it committed, fold ourselves.  Still
+            -- taken: its folder has not yet asked for the exclusive lock, and
+            -- when it does it waits for ours and folds our deltas.
+            PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, s);
+            PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
+            IF NOT FOUND THEN
+                RETURN 0;
+            END IF;
+        END IF;
+    END IF;
+    folded := arcanea.fold_counts(s);
+    -- Writers that found the slot taken committed their deltas after the
+    -- fold's snapshot; wait until they have, then fold again.
+    PERFORM pg_catalog.pg_advisory_xact_lock(lock_class, s);
+    RETURN folded + arcanea.fold_counts(s);
+END
+$$;
+
+-- The commit-time fold: a deferred trigger on each delta table.  The first
+-- one to fire folds every slot the transaction marked, in slot order; the
+-- others find nothing marked.
+CREATE FUNCTION arcanea.fold_marked_slots() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    marked text := pg_catalog.current_setting('arcanea.fold_slots', true);
+    at integer;
+BEGIN
+    IF marked IS NULL OR marked = '' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.set_config('arcanea.fold_slots', '', true);
+    at := pg_catalog.strpos(marked, '1');
+    WHILE at > 0 LOOP
+        PERFORM arcanea.fold_slot(at - 1);
+        marked := pg_catalog.overlay(marked, '0', at, 1);
+        at := pg_catalog.strpos(marked, '1');
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER creation_count_deltas_fold AFTER INSERT ON arcanea.creation_count_deltas
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION arcanea.fold_marked_slots();
+CREATE CONSTRAINT TRIGGER profile_count_deltas_fold AFTER INSERT ON arcanea.profile_count_deltas
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION arcanea.fold_marked_slots();
+CREATE CONSTRAINT TRIGGER luminor_count_deltas_fold AFTER INSERT ON arcanea.luminor_count_deltas
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION arcanea.fold_marked_slots();
+
+-- Fold everything pending now (after a crash, or to speed convergence from
+-- a pg_cron job; never needed otherwise).  Returns how many deltas it
+-- folded.  Waits for the folders at work; skips parent rows others hold.
+CREATE FUNCTION arcanea.fold_counters() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s integer;
+    folded bigint := 0;
+BEGIN
+    FOR s IN SELECT d.slot FROM arcanea.creation_count_deltas d
+             UNION SELECT d.slot FROM arcanea.luminor_count_deltas d
+             UNION SELECT d.slot FROM arcanea.profile_count_deltas d
+             ORDER BY 1
+    LOOP
+        folded := folded + arcanea.fold_slot(s, true);
+    END LOOP;
+    RETURN folded;
+END
+$$;
+COMMENT ON FUNCTION arcanea.fold_counters() IS
+    'Folds every pending counter delta into its row now; returns how many it folded. Writers fold their own at commit, so this is only needed after a crash or to inspect. Service role only.';
+
+-- The exact counts, for readers: what the columns will hold once the
+-- deltas this snapshot sees are folded.  SQL and STABLE, so that a query
+-- inlines them as a subquery.
+CREATE FUNCTION arcanea.pending_creation_counts(creation uuid)
+RETURNS TABLE (likes integer, comments integer, views integer)
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(sum(d.likes), 0)::integer, coalesce(sum(d.comments), 0)::integer,
+           coalesce(sum(d.views), 0)::integer
+      FROM arcanea.creation_count_deltas d
+     WHERE d.slot = arcanea.count_slot('creations', creation) AND d.creation_id = creation
+$$;
+CREATE FUNCTION arcanea.pending_profile_counts(profile uuid)
+RETURNS TABLE (followers integer, followings integer, creations integer)
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(sum(d.followers), 0)::integer, coalesce(sum(d.followings), 0)::integer,
+           coalesce(sum(d.creations), 0)::integer
+      FROM arcanea.profile_count_deltas d
+     WHERE d.slot = arcanea.count_slot('profiles', profile) AND d.profile_id = profile
+$$;
+
+-- ---------------------------------------------------------------------------
 -- creations.like_count
 -- ---------------------------------------------------------------------------
 -- An UPDATE that moves a row to another target (service role only: users
@@ -122,37 +460,25 @@ CREATE FUNCTION arcanea.likes_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        UPDATE public.creations SET like_count = like_count - 1 WHERE id = OLD.creation_id;
+        PERFORM arcanea.count_creation(OLD.creation_id, -1, 0, 0);
     END IF;
-    UPDATE public.creations SET like_count = like_count + 1 WHERE id = NEW.creation_id;
+    PERFORM arcanea.count_creation(NEW.creation_id, 1, 0, 0);
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER likes_maintain_count AFTER INSERT OR UPDATE OF creation_id
     ON public.likes FOR EACH ROW EXECUTE FUNCTION arcanea.likes_maintain_count();
 
--- Deleted likes or comments, per statement: each creation loses its own.
--- One function for both tables (TG_TABLE_NAME says which counter moves),
--- with static statements, whose plans the session keeps.
+-- Deleted likes or comments, per statement: one delta per creation.
+-- One function for both tables (TG_TABLE_NAME says which counter moves).
 CREATE FUNCTION arcanea.creations_release_counts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    ids uuid[];
-    counts integer[];
     likes boolean := TG_TABLE_NAME = 'likes';
 BEGIN
-    SELECT array_agg(g.creation_id ORDER BY g.creation_id), array_agg(g.n ORDER BY g.creation_id)
-      INTO ids, counts
-      FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
-    IF ids IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM FROM public.creations c WHERE c.id = ANY (ids) ORDER BY c.id FOR NO KEY UPDATE;
-    UPDATE public.creations c
-       SET like_count    = c.like_count    - CASE WHEN likes THEN d.n ELSE 0 END,
-           comment_count = c.comment_count - CASE WHEN likes THEN 0 ELSE d.n END
-      FROM unnest(ids, counts) AS d(id, n)
-     WHERE c.id = d.id;
+    PERFORM arcanea.count_creation(g.creation_id, CASE WHEN likes THEN -g.n ELSE 0 END,
+                                   CASE WHEN likes THEN 0 ELSE -g.n END, 0)
+       FROM (SELECT creation_id, count(*)::integer AS n FROM gone GROUP BY creation_id) g;
     RETURN NULL;
 END
 $$;
@@ -166,9 +492,9 @@ CREATE FUNCTION arcanea.comments_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        UPDATE public.creations SET comment_count = comment_count - 1 WHERE id = OLD.creation_id;
+        PERFORM arcanea.count_creation(OLD.creation_id, 0, -1, 0);
     END IF;
-    UPDATE public.creations SET comment_count = comment_count + 1 WHERE id = NEW.creation_id;
+    PERFORM arcanea.count_creation(NEW.creation_id, 0, 1, 0);
     RETURN NULL;
 END
 $$;
@@ -183,12 +509,11 @@ CREATE TRIGGER comments_release_count AFTER DELETE ON public.comments
 -- profiles.follower_count / following_count
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION arcanea.follows_apply(edge public.follows, delta integer) RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    -- One statement for both rows: see the lock-order note at the top.
-    UPDATE public.profiles
-       SET follower_count  = follower_count  + CASE WHEN id = edge.following_id THEN delta ELSE 0 END,
-           following_count = following_count + CASE WHEN id = edge.follower_id  THEN delta ELSE 0 END
-     WHERE id = ANY (ARRAY[edge.follower_id, edge.following_id]);
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM arcanea.count_profile(edge.following_id, delta, 0, 0);
+    PERFORM arcanea.count_profile(edge.follower_id, 0, delta, 0);
+END
 $$;
 CREATE FUNCTION arcanea.follows_maintain_counts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -203,31 +528,17 @@ $$;
 CREATE TRIGGER follows_maintain_counts AFTER INSERT OR UPDATE OF follower_id, following_id
     ON public.follows FOR EACH ROW EXECUTE FUNCTION arcanea.follows_maintain_counts();
 
--- Deleted follows, per statement: each profile loses the followers and
--- followings it had among them, in one update of each profile.
+-- Deleted follows, per statement: one delta per profile, with the followers
+-- and followings it lost among them.
 CREATE FUNCTION arcanea.follows_release_counts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    ids uuid[];
-    followers integer[];
-    followings integer[];
 BEGIN
-    SELECT array_agg(e.id ORDER BY e.id), array_agg(e.followers ORDER BY e.id), array_agg(e.followings ORDER BY e.id)
-      INTO ids, followers, followings
-      FROM (SELECT x.id, sum(x.follower)::integer AS followers, sum(x.following)::integer AS followings
-              FROM (SELECT following_id AS id, 1 AS follower, 0 AS following FROM gone
-                    UNION ALL
-                    SELECT follower_id, 0, 1 FROM gone) x
-             GROUP BY x.id) e;
-    IF ids IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM FROM public.profiles p WHERE p.id = ANY (ids) ORDER BY p.id FOR NO KEY UPDATE;
-    UPDATE public.profiles p
-       SET follower_count = p.follower_count - d.followers,
-           following_count = p.following_count - d.followings
-      FROM unnest(ids, followers, followings) AS d(id, followers, followings)
-     WHERE p.id = d.id;
+    PERFORM arcanea.count_profile(e.id, -e.followers, -e.followings, 0)
+       FROM (SELECT x.id, sum(x.follower)::integer AS followers, sum(x.following)::integer AS followings
+               FROM (SELECT following_id AS id, 1 AS follower, 0 AS following FROM gone
+                     UNION ALL
+                     SELECT follower_id, 0, 1 FROM gone) x
+              GROUP BY x.id) e;
     RETURN NULL;
 END
 $$;
@@ -247,15 +558,15 @@ BEGIN
     IF TG_OP = 'UPDATE' AND OLD.user_id <> NEW.user_id THEN
         -- Ownership moved (service role only): take the count along.
         IF was_published THEN
-            UPDATE public.profiles SET creation_count = creation_count - 1 WHERE id = OLD.user_id;
+            PERFORM arcanea.count_profile(OLD.user_id, 0, 0, -1);
         END IF;
         IF is_published THEN
-            UPDATE public.profiles SET creation_count = creation_count + 1 WHERE id = NEW.user_id;
+            PERFORM arcanea.count_profile(NEW.user_id, 0, 0, 1);
         END IF;
     ELSIF is_published AND NOT was_published THEN
-        UPDATE public.profiles SET creation_count = creation_count + 1 WHERE id = NEW.user_id;
+        PERFORM arcanea.count_profile(NEW.user_id, 0, 0, 1);
     ELSIF was_published AND NOT is_published THEN
-        UPDATE public.profiles SET creation_count = creation_count - 1 WHERE id = OLD.user_id;
+        PERFORM arcanea.count_profile(OLD.user_id, 0, 0, -1);
     END IF;
     RETURN NULL;
 END
@@ -274,15 +585,10 @@ CREATE TRIGGER creations_maintain_count AFTER INSERT OR DELETE OR UPDATE OF stat
 CREATE FUNCTION arcanea.luminor_apply(
     luminor uuid, interactions integer, ratings integer, rating_total integer
 ) RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    UPDATE public.luminors l
-       SET interaction_count = l.interaction_count + interactions,
-           rating_count      = l.rating_count + ratings,
-           rating_sum        = l.rating_sum + rating_total,
-           average_rating    = CASE WHEN l.rating_count + ratings > 0
-                                    THEN round((l.rating_sum + rating_total)::numeric
-                                               / (l.rating_count + ratings), 2) END
-     WHERE l.id = luminor AND (interactions, ratings, rating_total) <> (0, 0, 0);
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM arcanea.count_luminor(luminor, interactions, ratings, rating_total, 0);
+END
 $$;
 
 -- One message joining (+1) or leaving (-1) its conversation.
@@ -371,10 +677,10 @@ CREATE FUNCTION arcanea.relationships_maintain_count() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        UPDATE public.luminors SET user_count = user_count - 1 WHERE id = OLD.luminor_id;
+        PERFORM arcanea.count_luminor(OLD.luminor_id, 0, 0, 0, -1);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        UPDATE public.luminors SET user_count = user_count + 1 WHERE id = NEW.luminor_id;
+        PERFORM arcanea.count_luminor(NEW.luminor_id, 0, 0, 0, 1);
     END IF;
     RETURN NULL;
 END
@@ -386,6 +692,10 @@ CREATE TRIGGER relationships_maintain_count AFTER INSERT OR DELETE OR UPDATE OF 
 -- arcanea.recount_counters(): recompute every counter from the rows it
 -- counts, fix the ones that drifted (a bulk load with triggers off, a restore
 -- without session_replication_role, a manual edit) and report what moved.
+-- A counter is right when its column plus its pending deltas equals the
+-- count.  It holds every fold slot meanwhile, so that no fold moves deltas
+-- into a column between its reading them and its writing the column;
+-- writers go on (their deltas wait for the next fold of their slot).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION arcanea.recount_counters()
 RETURNS TABLE (counter text, rows_fixed bigint)
@@ -393,40 +703,57 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     n bigint;
 BEGIN
+    PERFORM 1 FROM arcanea.count_fold_slots ORDER BY slot FOR UPDATE;
+
     counter := 'creations.like_count';
-    UPDATE public.creations c SET like_count = r.n
-      FROM (SELECT c2.id, count(l.id) AS n FROM public.creations c2
+    UPDATE public.creations c SET like_count = r.n - r.pending
+      FROM (SELECT c2.id, count(l.id) AS n,
+                   coalesce((SELECT sum(d.likes) FROM arcanea.creation_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('creations', c2.id) AND d.creation_id = c2.id), 0) AS pending
+              FROM public.creations c2
               LEFT JOIN public.likes l ON l.creation_id = c2.id GROUP BY c2.id) r
-     WHERE r.id = c.id AND c.like_count <> r.n;
+     WHERE r.id = c.id AND c.like_count <> r.n - r.pending;
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'creations.comment_count';
-    UPDATE public.creations c SET comment_count = r.n
-      FROM (SELECT c2.id, count(m.id) AS n FROM public.creations c2
+    UPDATE public.creations c SET comment_count = r.n - r.pending
+      FROM (SELECT c2.id, count(m.id) AS n,
+                   coalesce((SELECT sum(d.comments) FROM arcanea.creation_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('creations', c2.id) AND d.creation_id = c2.id), 0) AS pending
+              FROM public.creations c2
               LEFT JOIN public.comments m ON m.creation_id = c2.id GROUP BY c2.id) r
-     WHERE r.id = c.id AND c.comment_count <> r.n;
+     WHERE r.id = c.id AND c.comment_count <> r.n - r.pending;
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'profiles.follower_count';
-    UPDATE public.profiles p SET follower_count = r.n
-      FROM (SELECT p2.id, count(f.id) AS n FROM public.profiles p2
+    UPDATE public.profiles p SET follower_count = r.n - r.pending
+      FROM (SELECT p2.id, count(f.id) AS n,
+                   coalesce((SELECT sum(d.followers) FROM arcanea.profile_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('profiles', p2.id) AND d.profile_id = p2.id), 0) AS pending
+              FROM public.profiles p2
               LEFT JOIN public.follows f ON f.following_id = p2.id GROUP BY p2.id) r
-     WHERE r.id = p.id AND p.follower_count <> r.n;
+     WHERE r.id = p.id AND p.follower_count <> r.n - r.pending;
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'profiles.following_count';
-    UPDATE public.profiles p SET following_count = r.n
-      FROM (SELECT p2.id, count(f.id) AS n FROM public.profiles p2
+    UPDATE public.profiles p SET following_count = r.n - r.pending
+      FROM (SELECT p2.id, count(f.id) AS n,
+                   coalesce((SELECT sum(d.followings) FROM arcanea.profile_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('profiles', p2.id) AND d.profile_id = p2.id), 0) AS pending
+              FROM public.profiles p2
               LEFT JOIN public.follows f ON f.follower_id = p2.id GROUP BY p2.id) r
-     WHERE r.id = p.id AND p.following_count <> r.n;
+     WHERE r.id = p.id AND p.following_count <> r.n - r.pending;
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'profiles.creation_count';
-    UPDATE public.profiles p SET creation_count = r.n
-      FROM (SELECT p2.id, count(c.id) AS n FROM public.profiles p2
+    UPDATE public.profiles p SET creation_count = r.n - r.pending
+      FROM (SELECT p2.id, count(c.id) AS n,
+                   coalesce((SELECT sum(d.creations) FROM arcanea.profile_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('profiles', p2.id) AND d.profile_id = p2.id), 0) AS pending
+              FROM public.profiles p2
               LEFT JOIN public.creations c ON c.user_id = p2.id AND c.status = 'published'
              GROUP BY p2.id) r
-     WHERE r.id = p.id AND p.creation_count <> r.n;
+     WHERE r.id = p.id AND p.creation_count <> r.n - r.pending;
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'luminor_conversations.message_count';
@@ -439,33 +766,47 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'luminors.interaction_count';
-    UPDATE public.luminors l SET interaction_count = r.n
-      FROM (SELECT l2.id, count(m.id) AS n FROM public.luminors l2
+    UPDATE public.luminors l SET interaction_count = r.n - r.pending
+      FROM (SELECT l2.id, count(m.id) AS n,
+                   coalesce((SELECT sum(d.interactions) FROM arcanea.luminor_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending
+              FROM public.luminors l2
               LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
               LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id AND m.role = 'user'
              GROUP BY l2.id) r
-     WHERE r.id = l.id AND l.interaction_count <> r.n;
+     WHERE r.id = l.id AND l.interaction_count <> r.n - r.pending;
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
+    -- The average is of the folded ratings: the next fold recomputes it.
     counter := 'luminors.average_rating';
     UPDATE public.luminors l
-       SET rating_count = r.n, rating_sum = r.total,
-           average_rating = CASE WHEN r.n > 0 THEN round(r.total::numeric / r.n, 2) END
-      FROM (SELECT l2.id, count(m.user_rating) AS n, coalesce(sum(m.user_rating), 0) AS total
+       SET rating_count = r.n - r.pending_n, rating_sum = r.total - r.pending_total,
+           average_rating = CASE WHEN r.n - r.pending_n > 0
+                                 THEN round((r.total - r.pending_total)::numeric / (r.n - r.pending_n), 2) END
+      FROM (SELECT l2.id, count(m.user_rating) AS n, coalesce(sum(m.user_rating), 0) AS total,
+                   coalesce((SELECT sum(d.ratings) FROM arcanea.luminor_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending_n,
+                   coalesce((SELECT sum(d.rating_sum) FROM arcanea.luminor_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending_total
               FROM public.luminors l2
               LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
               LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id
              GROUP BY l2.id) r
      WHERE r.id = l.id
-       AND (l.rating_count <> r.n OR l.rating_sum <> r.total
-            OR l.average_rating IS DISTINCT FROM CASE WHEN r.n > 0 THEN round(r.total::numeric / r.n, 2) END);
+       AND (l.rating_count <> r.n - r.pending_n OR l.rating_sum <> r.total - r.pending_total
+            OR l.average_rating IS DISTINCT FROM CASE WHEN r.n - r.pending_n > 0
+                                                      THEN round((r.total - r.pending_total)::numeric
+                                                                 / (r.n - r.pending_n), 2) END);
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'luminors.user_count';
-    UPDATE public.luminors l SET user_count = r.n
-      FROM (SELECT l2.id, count(lr.id) AS n FROM public.luminors l2
+    UPDATE public.luminors l SET user_count = r.n - r.pending
+      FROM (SELECT l2.id, count(lr.id) AS n,
+                   coalesce((SELECT sum(d.users) FROM arcanea.luminor_count_deltas d
+                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending
+              FROM public.luminors l2
               LEFT JOIN public.luminor_relationships lr ON lr.luminor_id = l2.id GROUP BY l2.id) r
-     WHERE r.id = l.id AND l.user_count <> r.n;
+     WHERE r.id = l.id AND l.user_count <> r.n - r.pending;
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 END
 $$;

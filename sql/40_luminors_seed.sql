@@ -83,3 +83,7 @@ $$;
 CREATE TRIGGER luminors_replace_seeded_row_on_restore BEFORE INSERT
     ON public.luminors FOR EACH ROW EXECUTE FUNCTION arcanea.replace_seeded_row_on_restore();
 ALTER TABLE public.luminors ENABLE ALWAYS TRIGGER luminors_replace_seeded_row_on_restore;
+-- The fold slots of the pending counts (20_counters.sql) are seeded rows too.
+CREATE TRIGGER count_fold_slots_replace_seeded_row_on_restore BEFORE INSERT
+    ON arcanea.count_fold_slots FOR EACH ROW EXECUTE FUNCTION arcanea.replace_seeded_row_on_restore('slot');
+ALTER TABLE arcanea.count_fold_slots ENABLE ALWAYS TRIGGER count_fold_slots_replace_seeded_row_on_restore;

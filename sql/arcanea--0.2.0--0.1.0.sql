@@ -407,6 +407,182 @@ DROP FUNCTION arcanea.user_tables_with_rows();
 DROP FUNCTION arcanea.own_relations();
 DROP FUNCTION arcanea.is_reserved_username(text, text[]);
 
+-- Counters on shared rows: writers stopped (the lock waits for those
+-- committing), every pending delta applied to its row for good, then the
+-- per-event updates of 0.1.0 back.
+LOCK TABLE arcanea.creation_count_deltas, arcanea.profile_count_deltas, arcanea.luminor_count_deltas
+    IN EXCLUSIVE MODE;
+UPDATE public.creations c
+   SET like_count = c.like_count + d.likes, comment_count = c.comment_count + d.comments,
+       view_count = c.view_count + d.views
+  FROM (SELECT creation_id, sum(likes) AS likes, sum(comments) AS comments, sum(views) AS views
+          FROM arcanea.creation_count_deltas GROUP BY creation_id) d
+ WHERE c.id = d.creation_id;
+UPDATE public.profiles p
+   SET follower_count = p.follower_count + d.followers, following_count = p.following_count + d.followings,
+       creation_count = p.creation_count + d.creations
+  FROM (SELECT profile_id, sum(followers) AS followers, sum(followings) AS followings, sum(creations) AS creations
+          FROM arcanea.profile_count_deltas GROUP BY profile_id) d
+ WHERE p.id = d.profile_id;
+UPDATE public.luminors l
+   SET interaction_count = l.interaction_count + d.interactions, rating_count = l.rating_count + d.ratings,
+       rating_sum = l.rating_sum + d.rating_sum, user_count = l.user_count + d.users,
+       average_rating = CASE WHEN l.rating_count + d.ratings > 0
+                             THEN round((l.rating_sum + d.rating_sum)::numeric / (l.rating_count + d.ratings), 2) END
+  FROM (SELECT luminor_id, sum(interactions) AS interactions, sum(ratings) AS ratings,
+               sum(rating_sum) AS rating_sum, sum(users) AS users
+          FROM arcanea.luminor_count_deltas GROUP BY luminor_id) d
+ WHERE l.id = d.luminor_id;
+CREATE OR REPLACE FUNCTION arcanea.follows_apply(edge public.follows, delta integer) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    -- One statement for both rows: see the lock-order note at the top.
+    UPDATE public.profiles
+       SET follower_count  = follower_count  + CASE WHEN id = edge.following_id THEN delta ELSE 0 END,
+           following_count = following_count + CASE WHEN id = edge.follower_id  THEN delta ELSE 0 END
+     WHERE id = ANY (ARRAY[edge.follower_id, edge.following_id]);
+$$;
+CREATE OR REPLACE FUNCTION arcanea.creations_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    was_published boolean := TG_OP <> 'INSERT' AND OLD.status = 'published';
+    is_published  boolean := TG_OP <> 'DELETE' AND NEW.status = 'published';
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.user_id <> NEW.user_id THEN
+        -- Ownership moved (service role only): take the count along.
+        IF was_published THEN
+            UPDATE public.profiles SET creation_count = creation_count - 1 WHERE id = OLD.user_id;
+        END IF;
+        IF is_published THEN
+            UPDATE public.profiles SET creation_count = creation_count + 1 WHERE id = NEW.user_id;
+        END IF;
+    ELSIF is_published AND NOT was_published THEN
+        UPDATE public.profiles SET creation_count = creation_count + 1 WHERE id = NEW.user_id;
+    ELSIF was_published AND NOT is_published THEN
+        UPDATE public.profiles SET creation_count = creation_count - 1 WHERE id = OLD.user_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION arcanea.luminor_apply(
+    luminor uuid, interactions integer, ratings integer, rating_total integer
+) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    UPDATE public.luminors l
+       SET interaction_count = l.interaction_count + interactions,
+           rating_count      = l.rating_count + ratings,
+           rating_sum        = l.rating_sum + rating_total,
+           average_rating    = CASE WHEN l.rating_count + ratings > 0
+                                    THEN round((l.rating_sum + rating_total)::numeric
+                                               / (l.rating_count + ratings), 2) END
+     WHERE l.id = luminor AND (interactions, ratings, rating_total) <> (0, 0, 0);
+$$;
+CREATE OR REPLACE FUNCTION arcanea.relationships_maintain_count() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE public.luminors SET user_count = user_count - 1 WHERE id = OLD.luminor_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE public.luminors SET user_count = user_count + 1 WHERE id = NEW.luminor_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION arcanea.recount_counters()
+RETURNS TABLE (counter text, rows_fixed bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n bigint;
+BEGIN
+    counter := 'creations.like_count';
+    UPDATE public.creations c SET like_count = r.n
+      FROM (SELECT c2.id, count(l.id) AS n FROM public.creations c2
+              LEFT JOIN public.likes l ON l.creation_id = c2.id GROUP BY c2.id) r
+     WHERE r.id = c.id AND c.like_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'creations.comment_count';
+    UPDATE public.creations c SET comment_count = r.n
+      FROM (SELECT c2.id, count(m.id) AS n FROM public.creations c2
+              LEFT JOIN public.comments m ON m.creation_id = c2.id GROUP BY c2.id) r
+     WHERE r.id = c.id AND c.comment_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'profiles.follower_count';
+    UPDATE public.profiles p SET follower_count = r.n
+      FROM (SELECT p2.id, count(f.id) AS n FROM public.profiles p2
+              LEFT JOIN public.follows f ON f.following_id = p2.id GROUP BY p2.id) r
+     WHERE r.id = p.id AND p.follower_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'profiles.following_count';
+    UPDATE public.profiles p SET following_count = r.n
+      FROM (SELECT p2.id, count(f.id) AS n FROM public.profiles p2
+              LEFT JOIN public.follows f ON f.follower_id = p2.id GROUP BY p2.id) r
+     WHERE r.id = p.id AND p.following_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'profiles.creation_count';
+    UPDATE public.profiles p SET creation_count = r.n
+      FROM (SELECT p2.id, count(c.id) AS n FROM public.profiles p2
+              LEFT JOIN public.creations c ON c.user_id = p2.id AND c.status = 'published'
+             GROUP BY p2.id) r
+     WHERE r.id = p.id AND p.creation_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminor_conversations.message_count';
+    UPDATE public.luminor_conversations c SET message_count = r.n, last_message_at = r.last_at
+      FROM (SELECT c2.id, count(m.id) AS n, max(m.created_at) AS last_at
+              FROM public.luminor_conversations c2
+              LEFT JOIN public.luminor_messages m ON m.conversation_id = c2.id GROUP BY c2.id) r
+     WHERE r.id = c.id
+       AND (c.message_count <> r.n OR c.last_message_at IS DISTINCT FROM r.last_at);
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminors.interaction_count';
+    UPDATE public.luminors l SET interaction_count = r.n
+      FROM (SELECT l2.id, count(m.id) AS n FROM public.luminors l2
+              LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
+              LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id AND m.role = 'user'
+             GROUP BY l2.id) r
+     WHERE r.id = l.id AND l.interaction_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminors.average_rating';
+    UPDATE public.luminors l
+       SET rating_count = r.n, rating_sum = r.total,
+           average_rating = CASE WHEN r.n > 0 THEN round(r.total::numeric / r.n, 2) END
+      FROM (SELECT l2.id, count(m.user_rating) AS n, coalesce(sum(m.user_rating), 0) AS total
+              FROM public.luminors l2
+              LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
+              LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id
+             GROUP BY l2.id) r
+     WHERE r.id = l.id
+       AND (l.rating_count <> r.n OR l.rating_sum <> r.total
+            OR l.average_rating IS DISTINCT FROM CASE WHEN r.n > 0 THEN round(r.total::numeric / r.n, 2) END);
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+
+    counter := 'luminors.user_count';
+    UPDATE public.luminors l SET user_count = r.n
+      FROM (SELECT l2.id, count(lr.id) AS n FROM public.luminors l2
+              LEFT JOIN public.luminor_relationships lr ON lr.luminor_id = l2.id GROUP BY l2.id) r
+     WHERE r.id = l.id AND l.user_count <> r.n;
+    GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
+END
+$$;
+DROP FUNCTION arcanea.pending_creation_counts(uuid), arcanea.pending_profile_counts(uuid), arcanea.fold_counters();
+-- Leaving the extension first takes them off its list of dumped tables.
+ALTER EXTENSION arcanea DROP TABLE arcanea.creation_count_deltas;
+ALTER EXTENSION arcanea DROP TABLE arcanea.profile_count_deltas;
+ALTER EXTENSION arcanea DROP TABLE arcanea.luminor_count_deltas;
+ALTER EXTENSION arcanea DROP TABLE arcanea.count_fold_slots;
+DROP TABLE arcanea.creation_count_deltas, arcanea.profile_count_deltas, arcanea.luminor_count_deltas,
+    arcanea.count_fold_slots;
+DROP FUNCTION arcanea.fold_marked_slots(), arcanea.fold_slot(integer, boolean), arcanea.fold_counts(integer),
+    arcanea.count_creation(uuid, integer, integer, integer), arcanea.count_profile(uuid, integer, integer, integer),
+    arcanea.count_luminor(uuid, integer, integer, integer, integer), arcanea.queue_fold(integer),
+    arcanea.count_slot(text, uuid);
+
 -- Counters: back to a row trigger for every change.
 DROP TRIGGER follows_release_counts ON public.follows;
 DROP FUNCTION arcanea.follows_release_counts();

@@ -65,19 +65,8 @@ fn archive_creation(
     Ok(set_status(&ARCHIVE, p_creation_id, p_user_id)?)
 }
 
-// A view counts on a creation the viewer can see: published and public, or
-// their own ($1 the creation, $2 the viewer or NULL).
-const COUNT_VIEW: Stmt = Stmt::write(
-    "UPDATE public.creations SET view_count = view_count + 1
-      WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)
-     RETURNING view_count",
-    &[UUIDOID, UUIDOID],
-);
-const VIEW_COUNT: Stmt = Stmt::read(
-    "SELECT view_count FROM public.creations
-      WHERE id = $1 AND ((status = 'published' AND is_public) OR user_id = $2)",
-    &[UUIDOID, UUIDOID],
-);
+const COUNT_VIEW: Stmt = Stmt::write(include_str!("../queries/creations/count_view.sql"), &[UUIDOID, UUIDOID]);
+const VIEW_COUNT: Stmt = Stmt::read(include_str!("../queries/creations/view_count.sql"), &[UUIDOID, UUIDOID]);
 
 /// Count a view of a creation the caller can see; anyone may call it.
 ///
@@ -103,10 +92,9 @@ fn increment_creation_views(p_creation_id: default!(Option<Uuid>, "NULL")) -> Re
         let subject = repeat_view_subject(&viewer, &creation.to_string());
         counts = !matches!(limits::spend("repeat_view", &subject)?, Budget::Exceeded { .. });
     }
-    let views = if counts {
-        db::write(&COUNT_VIEW, &args, db::first::<i32>)?
-    } else {
-        db::read(&VIEW_COUNT, &args, db::first::<i32>)?
-    };
+    if counts {
+        db::write(&COUNT_VIEW, &args, |_| Ok(()))?;
+    }
+    let views = db::read(&VIEW_COUNT, &args, db::first::<i32>)?;
     Ok(views.ok_or(ApiError::not_found("creation"))?)
 }

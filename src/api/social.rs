@@ -11,8 +11,8 @@ use pgrx::{JsonB, Uuid};
 use serde_json::json;
 
 const TOGGLE_LIKE: Stmt = Stmt::write(include_str!("../queries/social/toggle_like.sql"), &[UUIDOID, UUIDOID]);
-// Read after the toggle statement, whose AFTER triggers moved the counter.
-const LIKE_COUNT: Stmt = Stmt::read("SELECT like_count FROM public.creations WHERE id = $1", &[UUIDOID]);
+// Read after the toggle statement, whose AFTER triggers appended the delta.
+const LIKE_COUNT: Stmt = Stmt::read(include_str!("../queries/social/like_count.sql"), &[UUIDOID]);
 
 /// Like a creation, or unlike it if already liked.  `{liked, like_count}`.
 #[pg_extern(security_definer)]
@@ -43,12 +43,7 @@ const UNFOLLOW: Stmt = Stmt::write(
     "DELETE FROM public.follows WHERE follower_id = $1 AND following_id = $2",
     &[UUIDOID, UUIDOID],
 );
-const FOLLOW_STATE: Stmt = Stmt::read(
-    "SELECT EXISTS (SELECT 1 FROM public.follows WHERE follower_id = $1 AND following_id = $2),
-            (SELECT follower_count FROM public.profiles WHERE id = $2),
-            (SELECT following_count FROM public.profiles WHERE id = $1)",
-    &[UUIDOID, UUIDOID],
-);
+const FOLLOW_STATE: Stmt = Stmt::read(include_str!("../queries/social/follow_state.sql"), &[UUIDOID, UUIDOID]);
 
 fn set_following(
     p_follower_id: Option<Uuid>,
