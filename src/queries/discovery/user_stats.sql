@@ -1,9 +1,9 @@
 -- get_user_stats: a user's public figures, from the profile's counters and
 -- one pass over the user's creations, each exact (the columns plus the
--- deltas not yet folded into them: the pending deltas are few, and are read
--- whole); and the private part (drafts,
--- messages, bonds, unread notifications, billing) when $2 says the caller
--- may see it (the user themself or a trusted caller).
+-- deltas not yet folded into them, one index probe per creation); and the
+-- private part (drafts, messages, bonds, unread notifications, billing)
+-- when $2 says the caller may see it (the user themself or a trusted
+-- caller).
 --   $1 uuid  the user
 --   $2 bool  include the private part
 -- Returns (is_active, the document).
@@ -14,14 +14,14 @@ SELECT p.is_active,
            'creation_count', p.creation_count + pp_counts.creations,
            'follower_count', p.follower_count + pp_counts.followers,
            'following_count', p.following_count + pp_counts.followings,
-           'likes_received', s.likes_public + pd.likes_public, 'views_received', s.views_public + pd.views_public,
-           'comments_received', s.comments_public + pd.comments_public)
+           'likes_received', s.likes_public, 'views_received', s.views_public,
+           'comments_received', s.comments_public)
        || CASE WHEN $2 THEN jsonb_build_object('private', jsonb_build_object(
            'creations_by_status', jsonb_build_object(
                'draft', s.draft, 'processing', s.processing,
                'published', s.published, 'archived', s.archived),
-           'likes_received_all', s.likes_all + pd.likes_all, 'views_received_all', s.views_all + pd.views_all,
-           'comments_received_all', s.comments_all + pd.comments_all,
+           'likes_received_all', s.likes_all, 'views_received_all', s.views_all,
+           'comments_received_all', s.comments_all,
            'messages_sent', (SELECT count(*) FROM public.luminor_messages m
                               WHERE m.user_id = p.id AND m.role = 'user'),
            'luminor_bonds', (SELECT jsonb_build_object('count', count(*),
@@ -39,21 +39,13 @@ SELECT p.is_active,
               count(*) FILTER (WHERE c.status = 'processing') AS processing,
               count(*) FILTER (WHERE c.status = 'published') AS published,
               count(*) FILTER (WHERE c.status = 'archived') AS archived,
-              coalesce(sum(c.like_count) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS likes_public,
-              coalesce(sum(c.view_count) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS views_public,
-              coalesce(sum(c.comment_count) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS comments_public,
-              coalesce(sum(c.like_count), 0) AS likes_all,
-              coalesce(sum(c.view_count), 0) AS views_all,
-              coalesce(sum(c.comment_count), 0) AS comments_all
-         FROM public.creations c WHERE c.user_id = p.id) s
-      CROSS JOIN LATERAL (
-       SELECT coalesce(sum(d.likes) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS likes_public,
-              coalesce(sum(d.views) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS views_public,
-              coalesce(sum(d.comments) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS comments_public,
-              coalesce(sum(d.likes), 0) AS likes_all,
-              coalesce(sum(d.views), 0) AS views_all,
-              coalesce(sum(d.comments), 0) AS comments_all
-         FROM arcanea.creation_count_deltas d JOIN public.creations c ON c.id = d.creation_id
-        WHERE c.user_id = p.id) pd
+              coalesce(sum(c.like_count + pc.likes) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS likes_public,
+              coalesce(sum(c.view_count + pc.views) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS views_public,
+              coalesce(sum(c.comment_count + pc.comments) FILTER (WHERE c.status = 'published' AND c.is_public), 0) AS comments_public,
+              coalesce(sum(c.like_count + pc.likes), 0) AS likes_all,
+              coalesce(sum(c.view_count + pc.views), 0) AS views_all,
+              coalesce(sum(c.comment_count + pc.comments), 0) AS comments_all
+         FROM public.creations c CROSS JOIN LATERAL arcanea.pending_creation_counts(c.id) pc
+        WHERE c.user_id = p.id) s
       CROSS JOIN LATERAL arcanea.pending_profile_counts(p.id) pp_counts
       WHERE p.id = $1
