@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(114);
+SELECT plan(117);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -455,6 +455,19 @@ SELECT results_eq($$SELECT counter, rows_fixed FROM arcanea.recount_counters() W
 SELECT is(arcanea.fold_counters(), 1::bigint, 'fold_counters: folds the pending like');
 SELECT is(pg_temp.cc(40), '(3,0)', 'fold_counters: the column has it');
 SET CONSTRAINTS ALL IMMEDIATE;
+
+-- The slot numbering, written in count_slot(), the slot rows and
+-- queue_fold()'s marks, agrees: every slot a kind hashes to has its row and
+-- its mark, and the kinds' ranges do not overlap.
+SELECT is((SELECT (min(slot), max(slot), count(*))::text FROM arcanea.count_fold_slots), '(0,3071,3072)',
+          'fold slots: one row for each of 3 kinds x 1024 slots');
+SELECT is((SELECT array_agg(DISTINCT k.kind || ':' || (arcanea.count_slot(k.kind, g.id) / 1024)) FROM
+              (VALUES ('creations'), ('luminors'), ('profiles')) k(kind),
+              (SELECT md5(i::text)::uuid AS id FROM generate_series(1, 2000) i) g),
+          '{creations:0,luminors:1,profiles:2}'::text[], 'fold slots: each kind hashes into its own 1024');
+SELECT arcanea.queue_fold(3071);
+SELECT is(length(current_setting('arcanea.fold_slots')), (SELECT count(*)::int FROM arcanea.count_fold_slots),
+          'fold slots: a mark for every slot row');
 
 SELECT * FROM finish();
 ROLLBACK;
