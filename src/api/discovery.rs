@@ -301,9 +301,15 @@ mod unit {
             let declared = declared_columns(type_name);
             assert_eq!(built.len(), declared.len(), "{type_name}: {built:?} vs {declared:?}");
             for (expr, column) in built.iter().zip(&declared) {
-                // A plain column is named as declared; a computed one
-                // (user_has_liked, cursor) is checked by its position only.
-                if let Some((_, name)) = expr.rsplit_once('.').filter(|(_, n)| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+                // A plain column is named as declared, and so is a counter
+                // read with its pending deltas (`c.like_count + pc.likes`,
+                // named by its first term); a computed one (user_has_liked,
+                // cursor) is checked by its position only.
+                let first_term = expr.split_whitespace().next().unwrap_or_default();
+                if let Some((_, name)) = first_term
+                    .rsplit_once('.')
+                    .filter(|(_, n)| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                {
                     assert_eq!(name, column, "{type_name}: {expr} where {column} is declared");
                 }
             }
