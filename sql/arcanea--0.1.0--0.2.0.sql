@@ -501,6 +501,14 @@ LANGUAGE sql STABLE AS $$
       FROM arcanea.profile_count_deltas d
      WHERE d.slot = arcanea.count_slot('profiles', profile) AND d.profile_id = profile
 $$;
+CREATE FUNCTION arcanea.pending_luminor_counts(luminor uuid)
+RETURNS TABLE (interactions integer, ratings integer, rating_sum integer, users integer)
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(sum(d.interactions), 0)::integer, coalesce(sum(d.ratings), 0)::integer,
+           coalesce(sum(d.rating_sum), 0)::integer, coalesce(sum(d.users), 0)::integer
+      FROM arcanea.luminor_count_deltas d
+     WHERE d.slot = arcanea.count_slot('luminors', luminor) AND d.luminor_id = luminor
+$$;
 CREATE OR REPLACE FUNCTION arcanea.follows_apply(edge public.follows, delta integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -561,8 +569,7 @@ BEGIN
     counter := 'creations.like_count';
     UPDATE public.creations c SET like_count = r.n - r.pending
       FROM (SELECT c2.id, count(l.id) AS n,
-                   coalesce((SELECT sum(d.likes) FROM arcanea.creation_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('creations', c2.id) AND d.creation_id = c2.id), 0) AS pending
+                   (SELECT pc.likes FROM arcanea.pending_creation_counts(c2.id) pc) AS pending
               FROM public.creations c2
               LEFT JOIN public.likes l ON l.creation_id = c2.id GROUP BY c2.id) r
      WHERE r.id = c.id AND c.like_count <> r.n - r.pending;
@@ -571,8 +578,7 @@ BEGIN
     counter := 'creations.comment_count';
     UPDATE public.creations c SET comment_count = r.n - r.pending
       FROM (SELECT c2.id, count(m.id) AS n,
-                   coalesce((SELECT sum(d.comments) FROM arcanea.creation_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('creations', c2.id) AND d.creation_id = c2.id), 0) AS pending
+                   (SELECT pc.comments FROM arcanea.pending_creation_counts(c2.id) pc) AS pending
               FROM public.creations c2
               LEFT JOIN public.comments m ON m.creation_id = c2.id GROUP BY c2.id) r
      WHERE r.id = c.id AND c.comment_count <> r.n - r.pending;
@@ -581,8 +587,7 @@ BEGIN
     counter := 'profiles.follower_count';
     UPDATE public.profiles p SET follower_count = r.n - r.pending
       FROM (SELECT p2.id, count(f.id) AS n,
-                   coalesce((SELECT sum(d.followers) FROM arcanea.profile_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('profiles', p2.id) AND d.profile_id = p2.id), 0) AS pending
+                   (SELECT pc.followers FROM arcanea.pending_profile_counts(p2.id) pc) AS pending
               FROM public.profiles p2
               LEFT JOIN public.follows f ON f.following_id = p2.id GROUP BY p2.id) r
      WHERE r.id = p.id AND p.follower_count <> r.n - r.pending;
@@ -591,8 +596,7 @@ BEGIN
     counter := 'profiles.following_count';
     UPDATE public.profiles p SET following_count = r.n - r.pending
       FROM (SELECT p2.id, count(f.id) AS n,
-                   coalesce((SELECT sum(d.followings) FROM arcanea.profile_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('profiles', p2.id) AND d.profile_id = p2.id), 0) AS pending
+                   (SELECT pc.followings FROM arcanea.pending_profile_counts(p2.id) pc) AS pending
               FROM public.profiles p2
               LEFT JOIN public.follows f ON f.follower_id = p2.id GROUP BY p2.id) r
      WHERE r.id = p.id AND p.following_count <> r.n - r.pending;
@@ -601,8 +605,7 @@ BEGIN
     counter := 'profiles.creation_count';
     UPDATE public.profiles p SET creation_count = r.n - r.pending
       FROM (SELECT p2.id, count(c.id) AS n,
-                   coalesce((SELECT sum(d.creations) FROM arcanea.profile_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('profiles', p2.id) AND d.profile_id = p2.id), 0) AS pending
+                   (SELECT pc.creations FROM arcanea.pending_profile_counts(p2.id) pc) AS pending
               FROM public.profiles p2
               LEFT JOIN public.creations c ON c.user_id = p2.id AND c.status = 'published'
              GROUP BY p2.id) r
@@ -621,8 +624,7 @@ BEGIN
     counter := 'luminors.interaction_count';
     UPDATE public.luminors l SET interaction_count = r.n - r.pending
       FROM (SELECT l2.id, count(m.id) AS n,
-                   coalesce((SELECT sum(d.interactions) FROM arcanea.luminor_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending
+                   (SELECT pc.interactions FROM arcanea.pending_luminor_counts(l2.id) pc) AS pending
               FROM public.luminors l2
               LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
               LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id AND m.role = 'user'
@@ -637,10 +639,8 @@ BEGIN
            average_rating = CASE WHEN r.n - r.pending_n > 0
                                  THEN round((r.total - r.pending_total)::numeric / (r.n - r.pending_n), 2) END
       FROM (SELECT l2.id, count(m.user_rating) AS n, coalesce(sum(m.user_rating), 0) AS total,
-                   coalesce((SELECT sum(d.ratings) FROM arcanea.luminor_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending_n,
-                   coalesce((SELECT sum(d.rating_sum) FROM arcanea.luminor_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending_total
+                   (SELECT pc.ratings FROM arcanea.pending_luminor_counts(l2.id) pc) AS pending_n,
+                   (SELECT pc.rating_sum FROM arcanea.pending_luminor_counts(l2.id) pc) AS pending_total
               FROM public.luminors l2
               LEFT JOIN public.luminor_conversations c ON c.luminor_id = l2.id
               LEFT JOIN public.luminor_messages m ON m.conversation_id = c.id
@@ -655,8 +655,7 @@ BEGIN
     counter := 'luminors.user_count';
     UPDATE public.luminors l SET user_count = r.n - r.pending
       FROM (SELECT l2.id, count(lr.id) AS n,
-                   coalesce((SELECT sum(d.users) FROM arcanea.luminor_count_deltas d
-                              WHERE d.slot = arcanea.count_slot('luminors', l2.id) AND d.luminor_id = l2.id), 0) AS pending
+                   (SELECT pc.users FROM arcanea.pending_luminor_counts(l2.id) pc) AS pending
               FROM public.luminors l2
               LEFT JOIN public.luminor_relationships lr ON lr.luminor_id = l2.id GROUP BY l2.id) r
      WHERE r.id = l.id AND l.user_count <> r.n - r.pending;

@@ -570,7 +570,8 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 END
 $$;
-DROP FUNCTION arcanea.pending_creation_counts(uuid), arcanea.pending_profile_counts(uuid), arcanea.fold_counters();
+DROP FUNCTION arcanea.pending_creation_counts(uuid), arcanea.pending_profile_counts(uuid),
+    arcanea.pending_luminor_counts(uuid), arcanea.fold_counters();
 -- Leaving the extension first takes them off its list of dumped tables.
 ALTER EXTENSION arcanea DROP TABLE arcanea.creation_count_deltas;
 ALTER EXTENSION arcanea DROP TABLE arcanea.profile_count_deltas;
