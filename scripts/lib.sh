@@ -196,6 +196,7 @@ ensure_node_modules() {
 }
 
 ensure_setup() {
+    reserve_ports
     ensure_apt_packages
     ensure_cargo_pgrx
     ensure_node_modules
@@ -381,6 +382,22 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Every port this project listens on (the stack, the test, bench and shell-test
+# clusters) lies in 54320-54399, inside Linux's default ephemeral range
+# (32768-60999). A client's outgoing connection may then hold one of them as
+# its local port just when a cluster starts there, and the bind fails (CI saw
+# it once on 54362). Reserving the range keeps the kernel from handing those
+# ports out. Only root can, and a container may not let even root: then
+# cluster_start's retry is what is left.
+ARCANEA_PORT_RANGE=54320-54399
+reserve_ports() {
+    local f=/proc/sys/net/ipv4/ip_local_reserved_ports current
+    [[ $EUID -eq 0 && -w $f ]] || return 0
+    current=$(cat "$f")
+    case ",$current," in *",$ARCANEA_PORT_RANGE,"*) return 0 ;; esac
+    echo "${current:+$current,}$ARCANEA_PORT_RANGE" >"$f" 2>/dev/null || true
+}
+
 cluster_running() {
     local data=$1
     [[ -f "$data/postmaster.pid" ]] || return 1
@@ -451,10 +468,23 @@ cluster_start() {
     # RUST_BACKTRACE in the server's environment makes pgrx append a Rust
     # backtrace (with build paths) to the DETAIL of errors raised through
     # SPI, which PostgREST then hands to clients: keep it out of the server.
-    if ! as_pg env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE "$(pg_bin pg_ctl)" start -D "$data" -l "$logf" -w -t 60 -o "$opts" >/dev/null; then
-        tail -n 30 "$logf" >&2
-        die "PostgreSQL did not start (data $data, port $port); log above: $logf"
-    fi
+    reserve_ports
+    local attempt
+    for attempt in 1 2 3 4 5 6; do
+        if as_pg env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE "$(pg_bin pg_ctl)" start -D "$data" -l "$logf" -w -t 60 -o "$opts" >/dev/null; then
+            return 0
+        fi
+        # A bind refused while nothing listens is a client connection holding
+        # the port for a moment (see reserve_ports): wait and try again.
+        if ((attempt < 6)) && tail -n 5 "$logf" | grep -q 'could not bind' && ! port_in_use "$port"; then
+            warn "port $port is held by a client connection; retrying in 10 s"
+            sleep 10
+            continue
+        fi
+        break
+    done
+    tail -n 30 "$logf" >&2
+    die "PostgreSQL did not start (data $data, port $port); log above: $logf"
 }
 
 cluster_stop() {
