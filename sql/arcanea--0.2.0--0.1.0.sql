@@ -19,6 +19,24 @@
 
 DROP FUNCTION arcanea.apply_privileges();
 
+-- Materialised feeds (derived from follows and creations: nothing is lost).
+DROP TRIGGER follows_maintain_feed ON public.follows;
+DROP TRIGGER follows_release_feed ON public.follows;
+DROP TRIGGER creations_maintain_feed ON public.creations;
+DROP TRIGGER creations_release_feed ON public.creations;
+DROP TRIGGER profiles_release_feed ON public.profiles;
+DROP FUNCTION arcanea.follows_maintain_feed(), arcanea.follows_release_feed(),
+              arcanea.creations_maintain_feed(), arcanea.creations_release_feed(),
+              arcanea.profiles_release_feed(), arcanea.follows_feed_follow(uuid, uuid),
+              arcanea.follows_feed_unfollow(uuid[], uuid[]), arcanea.feed_materialise(uuid),
+              arcanea.feed_subscribe(uuid, uuid), arcanea.feed_lock(integer, uuid[], boolean),
+              arcanea.rebuild_feed_timelines(), arcanea.feed_lock_many(), arcanea.feed_materialise_above();
+-- Leaving the extension first takes them off its list of dumped tables.
+ALTER EXTENSION arcanea DROP TABLE arcanea.feed_entries;
+ALTER EXTENSION arcanea DROP TABLE arcanea.feed_subscriptions;
+ALTER EXTENSION arcanea DROP TABLE arcanea.feed_readers;
+DROP TABLE arcanea.feed_entries, arcanea.feed_subscriptions, arcanea.feed_readers;
+
 -- Partitions: luminor_messages and notifications become plain tables again,
 -- with 0.1.0's definitions and every row.  The partitioned tables step
 -- aside into arcanea_partitions, leave the extension (and pg_dump's list),

@@ -101,8 +101,7 @@ SELECT results_eq($$SELECT id FROM by_cursor ORDER BY page, n$$,
                   $$SELECT id FROM get_user_feed(p_limit => 100)$$, 'get_user_feed: cursor pages in feed order');
 SELECT results_eq($$SELECT id FROM get_user_feed(p_limit => 5, p_offset => 10)$$,
                   $$SELECT id FROM by_cursor WHERE page = 2 ORDER BY n$$, 'get_user_feed: p_offset still works');
--- Following one account takes the by-author path (carol's two take the
--- by-time path); both give the same rows.
+-- A reader of one account sees that account's part of carol's feed.
 RESET ROLE;
 INSERT INTO auth.users (id, email, raw_user_meta_data)
 VALUES ('dddddddd-0000-4000-8000-0000000000d4', 'dave@t.io', '{"username":"dave"}');
@@ -113,7 +112,7 @@ SELECT results_eq(
     $$SELECT id FROM get_user_feed('dddddddd-0000-4000-8000-0000000000d4', 100)$$,
     $$SELECT id FROM get_user_feed('cccccccc-0000-4000-8000-0000000000c3', 100)
        WHERE user_id = 'aaaaaaaa-0000-4000-8000-0000000000a1'$$,
-    'get_user_feed: by author and by time agree');
+    'get_user_feed: a reader of one account sees that account''s part of another feed');
 SELECT results_eq(
     $$SELECT id FROM get_user_feed('dddddddd-0000-4000-8000-0000000000d4', 5,  0,
           (SELECT cursor FROM get_user_feed('dddddddd-0000-4000-8000-0000000000d4', 5) OFFSET 4))$$,

@@ -2,7 +2,6 @@
 
 use crate::api::{page_limit, page_offset, text_arg};
 use crate::db::{self, JsonbDatum, Stmt};
-use crate::domain::feed::{FeedPath, FeedShape};
 use crate::domain::content::{one_of, CREATION_TYPES};
 use crate::domain::{cursor, search};
 use crate::error::{ApiError, ApiResult};
@@ -150,22 +149,20 @@ fn search_creations(
     Ok(SetOfIterator::new(rows))
 }
 
-// A feed page is found one of two ways, whichever reads fewer rows (see
-// the two statements): by author (one probe per followed author) or by time
-// (a walk of everyone's newest creations).  `domain::feed` estimates the
-// rows each reads, counting the offset: a deep offset makes the walk long,
-// while each author's probe is capped by that author's own creations.
-// Either pages ids; FEED_ROWS turns a page into result rows.
+// A feed page is found one of two ways, by who reads it (sql/27_feeds.sql):
+// a reader who follows few accounts by author (one probe per followed
+// author), a reader who follows many from their materialised feed (one index
+// range).  Either pages ids; FEED_ROWS turns a page into result rows.
+const FEED_READER: Stmt = Stmt::read(include_str!("../queries/discovery/feed_reader.sql"), &[UUIDOID]);
 const FEED_BY_AUTHOR: Stmt = Stmt::read(
     include_str!("../queries/discovery/feed_by_author.sql"),
     &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID],
 );
-const FEED_BY_TIME: Stmt = Stmt::read(
-    include_str!("../queries/discovery/feed_by_time.sql"),
+const FEED_ENTRIES: Stmt = Stmt::read(
+    include_str!("../queries/discovery/feed_entries.sql"),
     &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID],
 );
 const FEED_ROWS: Stmt = Stmt::read(include_str!("../queries/discovery/feed_rows.sql"), &[UUIDOID, UUIDARRAYOID]);
-const FEED_SHAPE: Stmt = Stmt::read(include_str!("../queries/discovery/feed_shape.sql"), &[UUIDOID]);
 
 /// The user's following feed, newest first.  Page with `p_cursor` (the last
 /// row's `cursor`): every page costs the same.  `p_offset` works too.
@@ -187,20 +184,8 @@ fn get_user_feed(
         ),
     };
     let user = Caller::current()?.acting_for(p_user_id, "p_user_id")?;
-    let shape = db::read(&FEED_SHAPE, &[user.into()], |rows| {
-        db::row(rows, |row| {
-            Ok(FeedShape {
-                following: row.get::<f64>(1)?.unwrap_or(0.0),
-                profiles: row.get::<f64>(2)?.unwrap_or(-1.0),
-                public_creations: row.get::<f64>(3)?.unwrap_or(-1.0),
-                rows_wanted: (limit + offset) as f64,
-            })
-        })
-    })?;
-    let stmt = match shape.cheaper_path() {
-        FeedPath::ByTime => &FEED_BY_TIME,
-        FeedPath::ByAuthor => &FEED_BY_AUTHOR,
-    };
+    let materialised: bool = db::read(&FEED_READER, &[user.into()], db::one)?;
+    let stmt = if materialised { &FEED_ENTRIES } else { &FEED_BY_AUTHOR };
     let args = [
         user.into(),
         limit.into(),

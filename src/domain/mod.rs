@@ -4,7 +4,6 @@
 pub mod bond;
 pub mod content;
 pub mod cursor;
-pub mod feed;
 pub mod limits;
 pub mod memory;
 pub mod mentions;

@@ -1,8 +1,9 @@
 -- get_user_feed, page by author: each followed author's newest public
 -- creations by keyset on idx_creations_feed (user_id, created_at DESC,
 -- id DESC), merged.  One index probe per followed author, each reading at
--- most a page: right for a user who follows few accounts.  Deactivated
--- accounts are left out.
+-- most a page: the path of a reader who follows at most
+-- arcanea.feed_materialise_above() accounts (sql/27_feeds.sql), so a page
+-- costs at most that many probes.  Deactivated accounts are left out.
 --   $1 uuid         the reader
 --   $2 int8         limit
 --   $3 int8         offset
