@@ -1,6 +1,6 @@
 -- RPC API, discovery: search, the following feed and its cursor, stats.
 BEGIN;
-SELECT plan(49);
+SELECT plan(54);
 
 \ir fixtures/act_as.sql
 
@@ -37,6 +37,17 @@ SELECT is((SELECT count(*)::int FROM search_creations('zebra')), 0, 'search_crea
 SELECT is((SELECT count(*)::int FROM search_creations('dragn')), 3, 'search_creations: typo-tolerant (a missing letter)');
 SELECT is((SELECT title FROM search_creations('synthwvae')), 'Synthwave nights', 'search_creations: typo-tolerant (swapped letters)');
 SELECT is((SELECT count(*)::int FROM search_creations('drgon sea')), 1, 'search_creations: a typo inside a two-word query');
+SELECT is((SELECT count(*)::int FROM search_creations('dragon -dragon')), 0,
+          'search_creations: a word both required and excluded matches nothing');
+SELECT is((SELECT count(*)::int FROM search_creations('dragn -DRAGON')), 0,
+          'search_creations: ... also once a typo is corrected into it');
+SELECT results_eq($$SELECT id, rank FROM search_creations('dragon Dragon & !dragon')$$,
+                  $$SELECT id, rank FROM search_creations('dragon')$$,
+                  'search_creations: a repeated word counts once (& and ! are separators)');
+SELECT is((SELECT count(*)::int FROM search_creations('zzzz or dragn')), 3,
+          'search_creations: an unknown word does not stop the correction of the next');
+SELECT is((SELECT count(*)::int FROM search_creations('zzzz or zzzy or zzzx or zzzw or zzzv or dragn')), 0,
+          'search_creations: only the first five unknown words of a query are corrected');
 RESET ROLE;
 SELECT ok(NOT EXISTS (SELECT 1 FROM arcanea.search_terms WHERE term IN ('secret', 'unreleased', 'hidden'))
           AND EXISTS (SELECT 1 FROM arcanea.search_terms WHERE term = 'lullaby'),

@@ -34,6 +34,22 @@ fn ids_and_ranks(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<(Vec<Uuid>, Ve
     Ok((ids, ranks))
 }
 
+/// SEARCH_RANKED_RECENT's page, and how many matches its walk found (0 for
+/// no row: none).
+fn page_and_found(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<((Vec<Uuid>, Vec<f32>), i64)> {
+    let mut found = 0;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut ranks = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(id) = row.get::<Uuid>(1)? {
+            ids.push(id);
+            ranks.push(row.get::<f32>(2)?.unwrap_or(0.0));
+            found = row.get::<i64>(3)?.unwrap_or(0);
+        }
+    }
+    Ok(((ids, ranks), found))
+}
+
 // Each search statement pages ids (and ranks); SEARCH_ROWS turns a page
 // into result rows.  src/queries/discovery/ holds the statements, each with
 // its parameters.
@@ -49,6 +65,16 @@ const FULL_RANK_MAX: i64 = 20_000;
 /// 1), and the query ranks the newest `RECENT_WINDOW` matches, which a walk
 /// down the newest creations finds after about `RECENT_WINDOW / share` rows.
 const RECENT_WINDOW: i64 = 500;
+/// The walk for those matches stops after this many creations: a query the
+/// planner wrongly believes common (`dragon -dragons`, words that rarely
+/// meet) then costs a bounded walk (about 2 us a creation at scale 1) and
+/// ranks its few matches instead.  RECENT_WINDOW matches in this many
+/// creations is the share (2.5%) where the walk starts being chosen.
+const RECENT_WALK_MAX: i64 = 20_000;
+/// Typo correction reads the vocabulary once per unknown word (about 2.5 ms
+/// each at scale 1): the first this many unknown words of a query are
+/// corrected, the others kept as typed (30 unknown words cost 74 ms).
+const MAX_CORRECTED_WORDS: usize = 5;
 
 const SEARCH_ESTIMATE: Stmt =
     Stmt::read_utility(include_str!("../queries/discovery/search_estimate.sql"), &[TEXTOID]);
@@ -64,7 +90,7 @@ const SEARCH_RANKED_ALL: Stmt = Stmt::read(
 );
 const SEARCH_RANKED_RECENT: Stmt = Stmt::read(
     include_str!("../queries/discovery/search_ranked_recent.sql"),
-    &[TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID],
+    &[TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID],
 );
 
 const UNKNOWN_WORDS: Stmt = Stmt::read(
@@ -88,7 +114,7 @@ fn correct_typos(query: &str) -> ApiResult<String> {
     }
     let unknown: Vec<String> = db::read(&UNKNOWN_WORDS, &[words.into()], collect::<String>)?;
     let mut corrections = HashMap::new();
-    for word in unknown {
+    for word in unknown.into_iter().take(MAX_CORRECTED_WORDS) {
         let first = word.chars().next().expect("correctable words are not empty");
         let Some(after_first) = char::from_u32(first as u32 + 1) else { continue };
         let len = word.chars().count() as i32;
@@ -129,16 +155,34 @@ fn search_creations(
     let (ids, ranks) = match query {
         None => db::read(&SEARCH_NEWEST, &[kind.into(), limit.into(), offset.into()], ids_and_ranks)?,
         Some(q) => {
-            let q = correct_typos(&q)?;
+            let q = match search::simplify(&correct_typos(&q)?) {
+                search::Simplified::Nothing => return Ok(SetOfIterator::new(Vec::new())),
+                search::Simplified::Query(q) => q,
+            };
             let plan: pgrx::Json = db::read(&SEARCH_ESTIMATE, &[q.as_str().into()], db::one)?;
             // No estimate (never happens with a plan) ranks everything: slow
             // for a common word, but never wrong.
             let matches = estimated_rows(&plan.0).unwrap_or(0.0);
-            let args = [q.into(), kind.into(), limit.into(), offset.into(), RECENT_WINDOW.into()];
-            if matches > FULL_RANK_MAX as f64 {
-                db::read(&SEARCH_RANKED_RECENT, &args, ids_and_ranks)?
+            let args = [
+                q.into(),
+                kind.into(),
+                limit.into(),
+                offset.into(),
+                RECENT_WINDOW.into(),
+                RECENT_WALK_MAX.into(),
+            ];
+            let recent = if matches > FULL_RANK_MAX as f64 {
+                let wanted = RECENT_WINDOW.max(i64::from(limit) + i64::from(offset));
+                let (page, found) = db::read(&SEARCH_RANKED_RECENT, &args, page_and_found)?;
+                // The walk found fewer than it looked for: the query is rarer
+                // than estimated, and ranking every match is right and cheap.
+                (found >= wanted).then_some(page)
             } else {
-                db::read(&SEARCH_RANKED_ALL, &args[..4], ids_and_ranks)?
+                None
+            };
+            match recent {
+                Some(page) => page,
+                None => db::read(&SEARCH_RANKED_ALL, &args[..4], ids_and_ranks)?,
             }
         }
     };
