@@ -782,9 +782,11 @@ CREATE TRIGGER follows_release_counts AFTER DELETE ON public.follows
 -- COMMITTED each sees what the lock's previous holder committed.
 -- ============================================================================
 
--- A reader who follows more accounts than this is materialised.  At 64
--- follows the by-author page costs ~1.6 ms (37 follows: 1.0 ms warm on the
--- scale-1 benchmark data, 2026-11-30), under the 5 ms the feed is held to.
+-- A reader who follows more accounts than this is materialised.  A reader
+-- of the 64 most prolific accounts reads page 1 by author in 2.3 ms on
+-- average at 1 client, 5.4 ms at 4 (scale-0.1 benchmark data on the 2-core
+-- dev machine, 2026-11-30); a materialised reader of 2,500 accounts in
+-- 1.1 ms and 2.1 ms.  Lower means more readers whose follows fan out.
 CREATE FUNCTION arcanea.feed_materialise_above() RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 64 $$;
 
@@ -1047,6 +1049,187 @@ SELECT pg_catalog.pg_extension_config_dump('arcanea.feed_readers', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.feed_subscriptions', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.feed_entries', '');
 SELECT * FROM arcanea.rebuild_feed_timelines();
+
+-- Search leaders (26_search_leaders.sql), computed from the creations already
+-- there (one ranked pass per common word; scale-1 figures in
+-- docs/operations.md#what-an-upgrade-locks).
+-- ============================================================================
+-- 26  Search leaders: the best-ranked creations of each common word
+--                                                   (requires: search_terms)
+-- ============================================================================
+-- Ranking reads every match (about 3 us each, a random heap read and
+-- ts_rank_cd), so a query of a word that thousands of creations use cost
+-- tens of milliseconds, and 0.1.0 ranked only the newest 500 matches of
+-- common words, which left their best matches out (issue 15: precision@10
+-- 0.22 on the common-word queries of pgrx-tests/bench/relevance/ at scale
+-- 1).  Instead, for every word of at least search_leaders_min_matches()
+-- published public creations, the creations it ranks best are kept in
+-- order, as a search engine keeps impact-ordered postings:
+-- search_creations ranks the leaders of the query's words
+-- (src/queries/discovery/search_leaders.sql), a bounded candidate set,
+-- and falls back to the other ways when they cannot fill the page.
+--
+-- A creation's score for a word is what search_ranked_all.sql ranks it for
+-- a query of that word alone (without the exact-tag bonus).  A query that
+-- names a tag puts every creation with that tag first (the bonus), so each
+-- common tag has a list too, under the key '#' || tag (no lexeme starts
+-- with '#'): the tagged creations by their score for the tag's word.  Each word's
+-- list holds its search_leaders_kept() best as of the last refresh, and
+-- every creation published since that scores at least as well as the last
+-- of them (search_common_lexemes.floor): so the top of each list is exact.
+-- A creation that is hidden, deleted or edited leaves the lists at once.
+-- Which words are common, and the lists' length, are set again by
+-- arcanea.refresh_search_leaders() (weekly job, upgrade, bulk loads).
+-- ============================================================================
+
+-- A word is common from this many matches: below it, ranking every match
+-- costs under ~6 ms (2,000 matches at scale 1, cold cache included).
+CREATE FUNCTION arcanea.search_leaders_min_matches() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 2000 $$;
+
+-- How many leaders a refresh keeps per word: enough for page 50 of 20.
+CREATE FUNCTION arcanea.search_leaders_kept() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 1000 $$;
+
+CREATE TABLE arcanea.search_common_lexemes (
+    lexeme   text    PRIMARY KEY,
+    matches  integer NOT NULL,
+    floor    real    NOT NULL
+);
+COMMENT ON TABLE arcanea.search_common_lexemes IS
+    'Words of at least arcanea.search_leaders_min_matches() public creations at the last refresh, and the lowest score kept.';
+
+CREATE TABLE arcanea.search_leaders (
+    lexeme       text        NOT NULL,
+    score        real        NOT NULL,
+    created_at   timestamptz NOT NULL,
+    creation_id  uuid        NOT NULL,
+    PRIMARY KEY (lexeme, score, created_at, creation_id)
+);
+COMMENT ON TABLE arcanea.search_leaders IS
+    'The best-ranked public creations of each common word, in rank order (read backwards).';
+
+-- A one-lexeme tsquery: the lexeme quoted, as tsquery input wants it.
+CREATE FUNCTION arcanea.lexeme_query(lexeme text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.tsquery(
+        '''' || pg_catalog.replace(pg_catalog.replace(lexeme, '\', '\\'), '''', '''''') || '''')
+$$;
+
+-- A creation's score for one word: search_ranked_all.sql's rank of it for a
+-- query of that word alone, without the exact-tag bonus.
+CREATE FUNCTION arcanea.lexeme_score(vector tsvector, lexeme text) RETURNS real
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, arcanea.lexeme_query(lexeme), 32)
+$$;
+
+-- The lexemes a tsquery requires or offers (every quoted operand; one under
+-- a ! too, which only widens the candidates, never narrows them).
+CREATE FUNCTION arcanea.query_lexemes(query tsquery) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT pg_catalog.replace(m[1], '''''', '''')), '{}')
+      FROM pg_catalog.regexp_matches(query::text, '''((?:[^'']|'''')*)''', 'g') AS m
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Keeping the lists: a creation leaves every list it is on when it stops
+-- being public, is deleted, or its text or time changes; it joins the list
+-- of each common word it uses where it scores at least the list's floor.
+-- ---------------------------------------------------------------------------
+-- The lists a creation belongs on, by key, with its score on each: its words,
+-- and '#' || each of its tags.
+CREATE FUNCTION arcanea.leader_keys(vector tsvector, tags text[])
+RETURNS TABLE (key text, score real)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT w, arcanea.lexeme_score(vector, w) FROM unnest(tsvector_to_array(vector)) AS w
+    UNION
+    SELECT '#' || t, arcanea.lexeme_score(vector, t) FROM unnest(tags) AS t
+$$;
+
+CREATE FUNCTION arcanea.creations_maintain_leaders() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.status = 'published' AND OLD.is_public THEN
+        DELETE FROM arcanea.search_leaders s
+         USING arcanea.leader_keys(OLD.search_vector, OLD.tags) k
+         WHERE s.lexeme = k.key AND s.score = k.score
+           AND s.created_at = OLD.created_at AND s.creation_id = OLD.id;
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.status = 'published' AND NEW.is_public THEN
+        INSERT INTO arcanea.search_leaders (lexeme, score, created_at, creation_id)
+        SELECT k.key, k.score, NEW.created_at, NEW.id
+          FROM arcanea.leader_keys(NEW.search_vector, NEW.tags) k
+          JOIN arcanea.search_common_lexemes l ON l.lexeme = k.key
+         WHERE k.score >= l.floor
+            ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER creations_maintain_leaders
+    AFTER INSERT OR DELETE OR UPDATE OF title, tags, description, status, is_public, created_at
+    ON public.creations FOR EACH ROW EXECUTE FUNCTION arcanea.creations_maintain_leaders();
+
+-- ---------------------------------------------------------------------------
+-- Rebuild: which words are common now (ts_stat over the public creations),
+-- and each one's best search_leaders_kept() creations (its matches ranked
+-- with a bounded top-N sort).  Service role and the weekly job
+-- (75_maintenance.sql); also the upgrade from 0.1.0 and a load with
+-- triggers off.  Returns the sizes.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION arcanea.refresh_search_leaders() RETURNS TABLE (lexemes bigint, leaders bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- Writers of creations wait (their trigger reads the word list) rather
+    -- than add to lists being replaced; searches go on reading the old
+    -- lists (DELETE, not TRUNCATE, whose lock would stop them).
+    LOCK TABLE arcanea.search_common_lexemes, arcanea.search_leaders IN EXCLUSIVE MODE;
+    DELETE FROM arcanea.search_leaders;
+    DELETE FROM arcanea.search_common_lexemes;
+    INSERT INTO arcanea.search_common_lexemes (lexeme, matches, floor)
+    SELECT t.word, t.ndoc, 0
+      FROM ts_stat('SELECT c.search_vector FROM public.creations c WHERE c.status = ''published'' AND c.is_public') t
+     WHERE t.ndoc >= arcanea.search_leaders_min_matches();
+    INSERT INTO arcanea.search_common_lexemes (lexeme, matches, floor)
+    SELECT '#' || t, count(*), 0
+      FROM public.creations c, unnest(c.tags) AS t
+     WHERE c.status = 'published' AND c.is_public
+     GROUP BY t HAVING count(*) >= arcanea.search_leaders_min_matches();
+    INSERT INTO arcanea.search_leaders (lexeme, score, created_at, creation_id)
+    SELECT l.lexeme, b.score, b.created_at, b.id
+      FROM arcanea.search_common_lexemes l
+     CROSS JOIN LATERAL (
+           SELECT c.id, c.created_at, arcanea.lexeme_score(c.search_vector, l.lexeme) AS score
+             FROM public.creations c
+            WHERE c.search_vector @@ arcanea.lexeme_query(l.lexeme) AND c.status = 'published' AND c.is_public
+            ORDER BY 3 DESC, c.created_at DESC, c.id DESC
+            LIMIT arcanea.search_leaders_kept()) b
+     WHERE l.lexeme NOT LIKE '#%';
+    INSERT INTO arcanea.search_leaders (lexeme, score, created_at, creation_id)
+    SELECT l.lexeme, b.score, b.created_at, b.id
+      FROM arcanea.search_common_lexemes l
+     CROSS JOIN LATERAL (
+           SELECT c.id, c.created_at, arcanea.lexeme_score(c.search_vector, substr(l.lexeme, 2)) AS score
+             FROM public.creations c
+            WHERE c.tags @> ARRAY[substr(l.lexeme, 2)] AND c.status = 'published' AND c.is_public
+            ORDER BY 3 DESC, c.created_at DESC, c.id DESC
+            LIMIT arcanea.search_leaders_kept()) b
+     WHERE l.lexeme LIKE '#%';
+    UPDATE arcanea.search_common_lexemes l
+       SET floor = k.lowest
+      FROM (SELECT s.lexeme, min(s.score) AS lowest, count(*) AS kept
+              FROM arcanea.search_leaders s GROUP BY s.lexeme) k
+     WHERE k.lexeme = l.lexeme AND k.kept >= arcanea.search_leaders_kept();
+    RETURN QUERY SELECT (SELECT count(*) FROM arcanea.search_common_lexemes),
+                        (SELECT count(*) FROM arcanea.search_leaders);
+END
+$$;
+COMMENT ON FUNCTION arcanea.refresh_search_leaders() IS
+    'Recomputes which words are common and their best-ranked creations (weekly job; after bulk loads). Service role only.';
+-- Dumped with the data (90_finalize.sql).
+SELECT pg_catalog.pg_extension_config_dump('arcanea.search_common_lexemes', '');
+SELECT pg_catalog.pg_extension_config_dump('arcanea.search_leaders', '');
+SELECT * FROM arcanea.refresh_search_leaders();
 
 -- Payload limits (15_limits.sql): the new ones.  Each is added NOT VALID
 -- (no scan: the lock is momentary), then validated, which scans the table
@@ -1866,6 +2049,7 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         ('arcanea-ensure-partitions',     '45 2 * * *', 'SELECT count(*) FROM arcanea.ensure_partitions()'),
         ('arcanea-prune-rate-limits',     '15 * * * *', 'SELECT arcanea.prune_rate_limit_usage()'),
         ('arcanea-recount-counters',      '30 4 * * 0', 'SELECT count(*) FROM arcanea.recount_counters()'),
+        ('arcanea-refresh-search-leaders', '45 4 * * 0', 'SELECT * FROM arcanea.refresh_search_leaders()'),
         ('arcanea-vacuum-analyze',        '0 5 * * *',
          'VACUUM (ANALYZE) public.likes, public.follows, public.comments, public.notifications, '
          'public.luminor_messages, public.creations, public.profiles')
@@ -2053,7 +2237,8 @@ BEGIN
     GRANT EXECUTE ON FUNCTION arcanea.storage_write_allowed(text, text) TO authenticated;
     -- The limits' CHECK constraints call this with the writer's rights.
     GRANT EXECUTE ON FUNCTION arcanea.texts_within(text[], integer) TO authenticated, service_role;
-    GRANT EXECUTE ON FUNCTION arcanea.recount_counters(), arcanea.fold_counters(), arcanea.rebuild_feed_timelines(), arcanea.prune_rate_limit_usage()
+    GRANT EXECUTE ON FUNCTION arcanea.recount_counters(), arcanea.fold_counters(), arcanea.rebuild_feed_timelines(), arcanea.refresh_search_leaders(),
+                              arcanea.prune_rate_limit_usage()
         TO service_role;
 
     -- The RPC API: each to exactly the roles that may call it.

@@ -19,6 +19,15 @@
 
 DROP FUNCTION arcanea.apply_privileges();
 
+-- Search leaders (derived from creations: nothing is lost).
+DROP TRIGGER creations_maintain_leaders ON public.creations;
+DROP FUNCTION arcanea.creations_maintain_leaders(), arcanea.refresh_search_leaders(),
+              arcanea.query_lexemes(tsquery), arcanea.leader_keys(tsvector, text[]), arcanea.lexeme_score(tsvector, text), arcanea.lexeme_query(text),
+              arcanea.search_leaders_kept(), arcanea.search_leaders_min_matches();
+ALTER EXTENSION arcanea DROP TABLE arcanea.search_leaders;
+ALTER EXTENSION arcanea DROP TABLE arcanea.search_common_lexemes;
+DROP TABLE arcanea.search_leaders, arcanea.search_common_lexemes;
+
 -- Materialised feeds (derived from follows and creations: nothing is lost).
 DROP TRIGGER follows_maintain_feed ON public.follows;
 DROP TRIGGER follows_release_feed ON public.follows;

@@ -38,6 +38,7 @@ extension_sql_file!("../sql/10_tables.sql", name = "tables", requires = ["supaba
 extension_sql_file!("../sql/15_limits.sql", name = "payload_limits", requires = ["tables"]);
 extension_sql_file!("../sql/20_counters.sql", name = "counters", requires = ["tables"]);
 extension_sql_file!("../sql/25_search_terms.sql", name = "search_terms", requires = ["counters"]);
+extension_sql_file!("../sql/26_search_leaders.sql", name = "search_leaders", requires = ["search_terms"]);
 extension_sql_file!("../sql/27_feeds.sql", name = "feeds", requires = ["counters"]);
 extension_sql_file!(
     "../sql/30_notifications.sql",
@@ -68,7 +69,7 @@ CREATE TRIGGER arcanea_handle_new_user AFTER INSERT ON auth.users
 extension_sql_file!(
     "../sql/50_security.sql",
     name = "security",
-    requires = ["notifications", "luminors_seed", "search_terms", "feeds", "rate_limits", "rules"]
+    requires = ["notifications", "luminors_seed", "search_terms", "search_leaders", "feeds", "rate_limits", "rules"]
 );
 extension_sql_file!("../sql/55_privileges.sql", name = "privileges", requires = ["security"]);
 extension_sql_file!("../sql/57_erasure.sql", name = "erasure", requires = ["security"]);

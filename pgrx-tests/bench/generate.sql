@@ -487,6 +487,11 @@ SELECT to_regprocedure('arcanea.rebuild_feed_timelines()') IS NOT NULL AS has_fe
 \echo [gen] arcanea.rebuild_feed_timelines()
 SELECT * FROM arcanea.rebuild_feed_timelines();
 \endif
+SELECT to_regprocedure('arcanea.refresh_search_leaders()') IS NOT NULL AS has_leaders \gset
+\if :has_leaders
+\echo [gen] arcanea.refresh_search_leaders()
+SELECT * FROM arcanea.refresh_search_leaders();
+\endif
 UPDATE bench.meta SET value = 'true' WHERE key = 'complete';
 RESET session_replication_role;
 

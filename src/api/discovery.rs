@@ -58,8 +58,19 @@ const SEARCH_NEWEST: Stmt =
 const SEARCH_ROWS: Stmt =
     Stmt::read(include_str!("../queries/discovery/search_rows.sql"), &[UUIDARRAYOID, FLOAT4ARRAYOID]);
 
-/// Ranking reads every match (about 1.5 us each): up to this many matches a
-/// query ranks them all.
+/// Ranking reads every match (about 3 us each at scale 1, a random heap
+/// read and ts_rank_cd): up to this many matches a query ranks them all.
+/// Beyond, the query ranks the leaders of its words (sql/26_search_leaders.sql,
+/// whose lists start at search_leaders_min_matches(), the same 2,000).
+const RANK_ALL_MAX: i64 = 2_000;
+/// The leaders of each word ranked for a page: more for a deeper page (and
+/// four times as many with a type filter, which drops most of them), up to
+/// the lists' length, search_leaders_kept().
+const LEADERS_PER_WORD: i64 = 200;
+const LEADERS_PAGE_MAX: i64 = 1_000;
+/// Where the leaders cannot fill the page (words that rarely meet, a type
+/// few of them have, a page past the lists): up to this many matches a
+/// query ranks them all, as before the leaders.
 const FULL_RANK_MAX: i64 = 20_000;
 /// Beyond that the words are common (over 2.5% of public creations at scale
 /// 1), and the query ranks the newest `RECENT_WINDOW` matches, which a walk
@@ -87,6 +98,10 @@ fn estimated_rows(explain: &serde_json::Value) -> Option<f64> {
 const SEARCH_RANKED_ALL: Stmt = Stmt::read(
     include_str!("../queries/discovery/search_ranked_all.sql"),
     &[TEXTOID, TEXTOID, INT8OID, INT8OID],
+);
+const SEARCH_LEADERS: Stmt = Stmt::read(
+    include_str!("../queries/discovery/search_leaders.sql"),
+    &[TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID],
 );
 const SEARCH_RANKED_RECENT: Stmt = Stmt::read(
     include_str!("../queries/discovery/search_ranked_recent.sql"),
@@ -155,34 +170,48 @@ fn search_creations(
     let (ids, ranks) = match query {
         None => db::read(&SEARCH_NEWEST, &[kind.into(), limit.into(), offset.into()], ids_and_ranks)?,
         Some(q) => {
-            let q = match search::simplify(&correct_typos(&q)?) {
+            let (q, one_word) = match search::simplify(&correct_typos(&q)?) {
                 search::Simplified::Nothing => return Ok(SetOfIterator::new(Vec::new())),
-                search::Simplified::Query(q) => q,
+                search::Simplified::Query { text, one_word } => (text, one_word),
             };
             let plan: pgrx::Json = db::read(&SEARCH_ESTIMATE, &[q.as_str().into()], db::one)?;
             // No estimate (never happens with a plan) ranks everything: slow
             // for a common word, but never wrong.
             let matches = estimated_rows(&plan.0).unwrap_or(0.0);
-            let args = [
-                q.into(),
-                kind.into(),
-                limit.into(),
-                offset.into(),
-                RECENT_WINDOW.into(),
-                RECENT_WALK_MAX.into(),
-            ];
-            let recent = if matches > FULL_RANK_MAX as f64 {
-                let wanted = RECENT_WINDOW.max(i64::from(limit) + i64::from(offset));
-                let (page, found) = db::read(&SEARCH_RANKED_RECENT, &args, page_and_found)?;
+            let wanted = i64::from(limit) + i64::from(offset);
+            // 1. Few matches: rank them all.
+            // 2. One common word: rank its leaders, when those fill the page.
+            //    (Several words: the leaders of each are not those of the
+            //    pair, 4 of 20 right on the scale-0.1 data.)
+            // 3. Otherwise as before the leaders: the walk for very common
+            //    words (when it finds what it looks for), or rank them all.
+            let mut page = None;
+            if one_word && matches > RANK_ALL_MAX as f64 && wanted <= LEADERS_PAGE_MAX {
+                let per_word = (LEADERS_PER_WORD.max(wanted) * if kind.is_some() { 4 } else { 1 }).min(LEADERS_PAGE_MAX);
+                let args = [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into(), per_word.into()];
+                let (leaders, found) = db::read(&SEARCH_LEADERS, &args, page_and_found)?;
+                page = (found >= wanted).then_some(leaders);
+            }
+            if page.is_none() && matches > FULL_RANK_MAX as f64 {
+                let args = [
+                    q.as_str().into(),
+                    kind.as_deref().into(),
+                    limit.into(),
+                    offset.into(),
+                    RECENT_WINDOW.into(),
+                    RECENT_WALK_MAX.into(),
+                ];
+                let (recent, found) = db::read(&SEARCH_RANKED_RECENT, &args, page_and_found)?;
                 // The walk found fewer than it looked for: the query is rarer
                 // than estimated, and ranking every match is right and cheap.
-                (found >= wanted).then_some(page)
-            } else {
-                None
-            };
-            match recent {
+                page = (found >= RECENT_WINDOW.max(wanted)).then_some(recent);
+            }
+            match page {
                 Some(page) => page,
-                None => db::read(&SEARCH_RANKED_ALL, &args[..4], ids_and_ranks)?,
+                None => {
+                    let args = [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into()];
+                    db::read(&SEARCH_RANKED_ALL, &args, ids_and_ranks)?
+                }
             }
         }
     };
