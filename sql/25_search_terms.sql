@@ -14,6 +14,9 @@ CREATE TABLE arcanea.search_terms (
 );
 COMMENT ON TABLE arcanea.search_terms IS
     'Vocabulary of published public creations, for typo-tolerant search.';
+-- The candidates of a correction: the words of one first letter and a
+-- length window, read in that order (src/api/discovery.rs caps how many).
+CREATE INDEX search_terms_by_initial_length ON arcanea.search_terms (left(term, 1), char_length(term), term);
 
 CREATE FUNCTION arcanea.creations_collect_terms() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -1050,6 +1050,9 @@ SELECT pg_catalog.pg_extension_config_dump('arcanea.feed_subscriptions', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.feed_entries', '');
 SELECT * FROM arcanea.rebuild_feed_timelines();
 
+-- Typo correction reads its candidates by first letter and length (25_search_terms.sql).
+CREATE INDEX search_terms_by_initial_length ON arcanea.search_terms (left(term, 1), char_length(term), term);
+
 -- Search leaders (26_search_leaders.sql), computed from the creations already
 -- there (one ranked pass per common word; scale-1 figures in
 -- docs/operations.md#what-an-upgrade-locks).

@@ -19,6 +19,8 @@
 
 DROP FUNCTION arcanea.apply_privileges();
 
+DROP INDEX arcanea.search_terms_by_initial_length;
+
 -- Search leaders (derived from creations: nothing is lost).
 DROP TRIGGER creations_maintain_leaders ON public.creations;
 DROP FUNCTION arcanea.creations_maintain_leaders(), arcanea.refresh_search_leaders(),
