@@ -19,7 +19,11 @@
 #      beside a conventional hand-written implementation on its own copy of
 #      the tables (pgrx-tests/bench/conventional.sql), and the hot-creation
 #      mix: 32 clients liking, commenting and viewing one creation, and the
-#      same mix spread over random creations;
+#      same mix spread over random creations; then the data shapes of
+#      pgrx-tests/bench/generate_shapes.sql, laid over the data set once:
+#      the feed of four follow-graph readers (pages 1 and 51, 1 and 4
+#      clients), search by word frequency and a Zipf mix, adversarial
+#      queries, beside the conventional reads (conventional_reads.sql);
 #   3. captures EXPLAIN (ANALYZE, BUFFERS) of every statement each job runs,
 #      including the SQL inside the Rust functions (auto_explain, nested);
 #   4. soaks the data set: 32 connections run the PostgREST-like mix of
@@ -77,7 +81,7 @@ while [[ $# -gt 0 ]]; do
         --out) OUT=$2; shift 2 ;;
         --keep-running) KEEP_RUNNING=1; shift ;;
         --report-only) REPORT_ONLY=1; shift ;;
-        -h|--help) sed -n '2,48p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+        -h|--help) sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
         *) die "unknown argument: $1 (see scripts/bench.sh --help)" ;;
     esac
 done
@@ -171,6 +175,16 @@ soak_per_script() {
             NR > 1 && $1 != cur { flush(); n = 0 }
             { cur = $1; L[++n] = $2 }
             END { flush() }'
+}
+
+# The data-shape read jobs' variables: k=v pairs separated by US (values
+# hold spaces); read_var VARS NAME prints NAME's value.
+US=$'\x1f'
+read_var() {
+    local kv
+    while IFS= read -r -d $'\x1f' kv; do
+        if [[ "${kv%%=*}" == "$2" ]]; then echo "${kv#*=}"; return; fi
+    done <<<"$1"$'\x1f'
 }
 
 if ((REPORT_ONLY == 0)); then
@@ -487,7 +501,10 @@ explain_script() {
     for kv in $COMMON_VARS; do val[${kv%%=*}]=${kv#*=}; done
     val[u]=$EX_U val[c]=$EX_C val[f]=$EX_F val[t]=$EX_T val[v]=$EX_V
     val[cursor]=$CURSOR49
-    if [[ -n "$vars" ]]; then val[${vars%%=*}]=${vars#*=}; fi
+    # One k=v, or several separated by \x1f (the read jobs of the data shapes).
+    if [[ -n "$vars" ]]; then
+        while IFS= read -r -d $'\x1f' kv; do val[${kv%%=*}]=${kv#*=}; done <<<"$vars"$'\x1f'
+    fi
     # Derived variables, as the \set lines compute them.
     [[ "${val[hot]}" != 0 ]] && val[c]=${val[hot]}
     [[ "${val[who]}" != 0 ]] && val[u]=${val[who]}
@@ -500,7 +517,7 @@ explain_script() {
     awk -v q="'" '
         function sqlquote(s) { gsub(q, q q, s); return q s q }
         /^[[:space:]]*--/ || /^[[:space:]]*$/ || /^\\/ { next }
-        /^(BEGIN|COMMIT);/ { next }
+        /^(BEGIN( READ ONLY)?|COMMIT|END);/ { next }
         {
             line = $0; sub(/[[:space:]]*\\gset[[:space:]]*$/, "", line); sub(/;[[:space:]]*$/, "", line)
             gsub(/::/, "\001\001", line)
@@ -530,6 +547,8 @@ explain_script() {
     local name
     for name in "${!val[@]}"; do
         local lit=${val[$name]//\'/\'\'}
+        # & and \ mean something in sed's replacement, | ends it.
+        lit=${lit//\\/\\\\} lit=${lit//&/\\&} lit=${lit//|/\\|}
         sed -i "s|@$name@|'$lit'|g" "$sqlfile.body"
     done
     if grep -q '@[a-z_]*@' "$sqlfile.body"; then
@@ -648,6 +667,225 @@ done
 run_floor end
 
 # ---------------------------------------------------------------------------
+# 8b. Data shapes (issue 15): pgrx-tests/bench/generate_shapes.sql's overlay,
+#     once per data set (it skips what it already added); then the feed of
+#     its four follow-graph readers and search by word frequency, called as
+#     PostgREST calls them, ours beside the conventional reads
+#     (conventional_reads.sql, brought up to date on every run).
+# ---------------------------------------------------------------------------
+section "data shapes and conventional reads"
+READ_JOBS=() SHAPE_READERS=() SHAPE_BANDS=() FEED_NOTES=()
+SHAPES_DESC= SHAPES_DETAIL= CONV_READS_DESC= MIX_N=0 MIX_DESC= READ_SIZES=
+shapes_ok=1
+SHAPES_SHA=$(sha256sum "$BENCH/generate_shapes.sql" | cut -c1-12)
+shapes_before=0
+if [[ $(value "SELECT to_regclass('bench.shapes_applied') IS NOT NULL") == t ]]; then
+    shapes_before=$(value "SELECT count(*) FROM bench.shapes_applied")
+fi
+t0=$SECONDS
+if psql_db -v shapes=all -v version="$SHAPES_SHA" -f "$BENCH/generate_shapes.sql" 2>&1 \
+        | while IFS= read -r line; do printf '[shapes %5ds] %s\n' $((SECONDS - t0)) "$line"; done >&2; then
+    if [[ $(value "SELECT count(*) FROM bench.shapes_applied") != "$shapes_before" ]]; then
+        psql_db -c "INSERT INTO bench.meta VALUES ('shapes', '$SHAPES_SHA'), ('shapes_seconds', '$((SECONDS - t0))')
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        SHAPES_DESC="applied in this run, in $((SECONDS - t0))s (counters recounted, statistics refreshed)"
+    else
+        SHAPES_DESC="applied by an earlier run on $(value "SELECT max(applied_at)::timestamp(0) FROM bench.shapes_applied") UTC, in $(value "SELECT coalesce((SELECT value FROM bench.meta WHERE key = 'shapes_seconds'), '?')")s"
+    fi
+    stale=$(value "SELECT string_agg(shape || ' ' || version, ', ' ORDER BY shape) FROM bench.shapes_applied WHERE version <> '$SHAPES_SHA'")
+    if [[ -n "$stale" ]]; then
+        SHAPES_DESC+="; by an older generate_shapes.sql ($stale; this one is $SHAPES_SHA): --fresh regenerates the data set"
+        warn "data shapes applied by an older generate_shapes.sql ($stale): --fresh regenerates the data set"
+    fi
+    SHAPES_DETAIL=$(psql_db -At -F'|' -c "SELECT shape, seconds, detail FROM bench.shapes_applied ORDER BY applied_at")
+    say "data shapes: $SHAPES_DESC"
+else
+    fail "pgrx-tests/bench/generate_shapes.sql failed: the data-shape jobs are not run"
+    shapes_ok=0
+fi
+if ((shapes_ok)); then
+    t0=$SECONDS
+    if psql_db -f "$BENCH/conventional_reads.sql" >"$WORK/conventional_reads.log" 2>&1; then
+        CONV_READS_DESC="brought up to date in $((SECONDS - t0))s"
+        say "conventional reads: $CONV_READS_DESC"
+    else
+        tail -5 "$WORK/conventional_reads.log" >&2
+        fail "pgrx-tests/bench/conventional_reads.sql failed (log: $WORK/conventional_reads.log): the data-shape jobs are not run"
+        shapes_ok=0
+    fi
+fi
+if ((shapes_ok)); then
+    # Each reader's deepest page up to 51 (a small data set's feed may end
+    # sooner), reached by cursor; the conventional feed must return the same
+    # rows on page 1 and on that page (from the row before it).
+    mapfile -t SHAPE_READERS < <(psql_db -At -F'|' -c "SELECT k, shape, follows, detail FROM bench.shape_readers ORDER BY k")
+    for r in "${SHAPE_READERS[@]}"; do
+        IFS='|' read -r k shape follows detail <<<"$r"
+        if ! deep=$(psql_db -At 2>&1 <<SQL
+DO \$\$
+DECLARE
+    me uuid := bench.shape_uid($k);
+    page int := 1;
+    cur text;
+    before_at timestamptz;
+    before_id uuid;
+    ids uuid[];
+    curs text[];
+    ats timestamptz[];
+    first_ids uuid[];
+    more bigint;
+    conv uuid[];
+BEGIN
+    LOOP
+        SELECT array_agg(f.id ORDER BY f.ordinality), array_agg(f.cursor ORDER BY f.ordinality),
+               array_agg(f.created_at ORDER BY f.ordinality)
+          INTO ids, curs, ats
+          FROM public.get_user_feed(me, 20, 0, cur) WITH ORDINALITY AS f;
+        IF page = 1 THEN first_ids := ids; END IF;
+        EXIT WHEN page = 51 OR coalesce(cardinality(ids), 0) < 20;
+        SELECT count(*) INTO more FROM public.get_user_feed(me, 20, 0, curs[20]);
+        EXIT WHEN more = 0;
+        cur := curs[20]; before_at := ats[20]; before_id := ids[20]; page := page + 1;
+    END LOOP;
+    PERFORM set_config('request.jwt.claims', json_build_object('sub', me, 'role', 'authenticated')::text, true);
+    SELECT array_agg(g.id ORDER BY g.ordinality) INTO conv FROM conventional_reads.get_feed(20) WITH ORDINALITY AS g;
+    PERFORM set_config('bench.same_first', (conv IS NOT DISTINCT FROM first_ids)::text, false);
+    SELECT array_agg(g.id ORDER BY g.ordinality) INTO conv
+      FROM conventional_reads.get_feed(20, before_at, before_id) WITH ORDINALITY AS g;
+    PERFORM set_config('bench.same_deep', (conv IS NOT DISTINCT FROM ids)::text, false);
+    PERFORM set_config('bench.deep', concat_ws('|', page, coalesce(cur, '-'), coalesce(before_at::text, '-'),
+                                               coalesce(before_id::text, '-'), coalesce(cardinality(first_ids), 0),
+                                               coalesce(cardinality(ids), 0)), false);
+END
+\$\$;
+SELECT concat_ws('|', current_setting('bench.deep'), current_setting('bench.same_first'), current_setting('bench.same_deep'));
+SQL
+        ); then
+            fail "data shapes: could not page through the feed of the $shape reader: $(grep -m1 ERROR <<<"$deep")"
+            continue
+        fi
+        IFS='|' read -r page cur before_at before_id rows_first rows_deep same_first same_deep <<<"$deep"
+        # Both read the same rows (the copy is brought up to date above):
+        # a difference is a wrong feed on one side.
+        for which in "1 $same_first" "$page $same_deep"; do
+            if [[ "${which#* }" != true ]]; then
+                FEED_NOTES+=("the $shape reader's page ${which%% *} differs between ours and the conventional feed")
+                fail "data shapes: the $shape reader's page ${which%% *} differs between ours and the conventional feed"
+            fi
+        done
+        if ((rows_first == 0)); then
+            FEED_NOTES+=("the $shape reader's feed is empty (its accounts have no public creation)")
+        elif ((page == 1)); then
+            FEED_NOTES+=("the $shape reader's feed has $rows_first rows: one page, no deeper one to read")
+        elif ((page < 51)); then
+            FEED_NOTES+=("the $shape reader's feed ends on page $page ($rows_deep rows there): that page stands for page 51")
+        fi
+        printf '%s shape reader %-9s follows %6s; page 1 %2s rows, page %2s %2s rows; same as conventional: %s, %s\n' \
+            "$(stamp)" "$shape" "$follows" "$rows_first" "$page" "$rows_deep" "$same_first" "$same_deep" >&2
+        for c in 1 4; do
+            READ_JOBS+=("read_feed_${shape}_p1_c$c|feed|$shape|$c|read_feed.ours|read_feed.conventional|reader=$k${US}cursor=-${US}before_at=-${US}before_id=-${US}page=1${US}rows=$rows_first")
+        done
+        if ((page > 1)); then
+            for c in 1 4; do
+                READ_JOBS+=("read_feed_${shape}_deep_c$c|feed|$shape|$c|read_feed.ours|read_feed.conventional|reader=$k${US}cursor=$cur${US}before_at=$before_at${US}before_id=$before_id${US}page=$page${US}rows=$rows_deep")
+            done
+        fi
+    done
+    # Search: a word of each frequency band, the Zipf mix, and adversarial
+    # queries built from the shape's words (w: the band word of 1 in 2).
+    mapfile -t SHAPE_BANDS < <(psql_db -At -F'|' -c "SELECT k, word, share, creations FROM bench.shape_words WHERE kind = 'band' ORDER BY k")
+    for b in "${SHAPE_BANDS[@]}"; do
+        IFS='|' read -r k word share cnt <<<"$b"
+        READ_JOBS+=("read_search_band$k|search|band $share: \`$word\` ($cnt creations)|1|read_search.ours|read_search.conventional|q=$word")
+    done
+    MIX_N=$(value "SELECT count(*) FROM bench.shape_words WHERE kind = 'mix'")
+    MIX_DESC=$(value "SELECT string_agg(format('%s %s', word, creations), ', ' ORDER BY k) FROM bench.shape_words WHERE kind = 'mix' AND k IN (1, 2, 3, 5, 10, 20, 50)")
+    mix_vars="mixn=$MIX_N${US}mixwords=$(value "SELECT string_agg(word, ' ' ORDER BY k) FROM bench.shape_words WHERE kind = 'mix'")${US}mixk=1"
+    for c in 1 4; do
+        READ_JOBS+=("read_search_mix_c$c|search|Zipf mix of $MIX_N words|$c|read_search_mix.ours|read_search_mix.conventional|$mix_vars")
+    done
+    w=$(value "SELECT word FROM bench.shape_words WHERE kind = 'band' ORDER BY share DESC LIMIT 1")
+    unknown=$(value "SELECT string_agg(word, ' ' ORDER BY k) FROM bench.shape_words WHERE kind = 'unknown'")
+    long=$(value "SELECT string_agg(word, ' ' ORDER BY o) FROM (
+                      SELECT word, o, sum(char_length(word) + 1) OVER (ORDER BY o) AS len
+                        FROM (SELECT '$w' AS word, 0 AS o UNION ALL SELECT word, rank FROM bench.word WHERE rank <= 100) x) y
+                   WHERE len <= 199")
+    READ_JOBS+=(
+        "read_adv_exclude|adversarial|\`w -w\`: a word and its exclusion (websearch syntax)|1|read_search.ours|read_search.conventional|q=$w -$w"
+        "read_adv_raw|adversarial|\`w & !w\` typed as text|1|read_search.ours|read_search.conventional|q=$w & !$w"
+        "read_adv_stop|adversarial|stop words only|1|read_search.ours|read_search.conventional|q=the of and a to"
+        "read_adv_unknown|adversarial|30 unknown made-up words (${#unknown} characters)|1|read_search.ours|read_search.conventional|q=$unknown"
+        "read_adv_long|adversarial|$(wc -w <<<"$long") frequent words, ${#long} characters|1|read_search.ours|read_search.conventional|q=$long"
+    )
+fi
+
+# read_job_vars VARS: pgbench -D arguments for a read job: the common
+# variables and the job's own (k=v, separated by \x1f).
+read_job_vars() {
+    local args=() kv
+    for kv in $COMMON_VARS; do args+=(-D "$kv"); done
+    while IFS= read -r -d $'\x1f' kv; do args+=(-D "$kv"); done <<<"$1"$'\x1f'
+    printf '%s\0' "${args[@]}"
+}
+# Sanity and EXPLAIN, as for the jobs above: once per statement (the
+# 4-client runs share their 1-client job's).  No rows is right for some
+# adversarial queries (e.g. `w -w`) and an empty feed, never for a planted
+# word.
+for spec in "${READ_JOBS[@]}"; do
+    IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+    if [[ "$clients" != 1 ]]; then
+        ROWS[$id.ours]=${ROWS[${id%_c*}_c1.ours]:-?} ROWS[$id.ref]=${ROWS[${id%_c*}_c1.ref]:-?}
+        continue
+    fi
+    ROWS[$id.ours]=$(explain_script "$id" ours "$ours" "$vars")
+    ROWS[$id.ref]=$(explain_script "$id" ref "$ref" "$vars")
+    for side in ours ref; do
+        if [[ "${ROWS[$id.$side]}" =~ ^(ERROR|\?)$ \
+              || ("$group" != adversarial && "${ROWS[$id.$side]}" == 0 && "$(read_var "$vars" rows)" != 0) ]]; then
+            fail "sanity: $id ($side) returned ${ROWS[$id.$side]} rows"
+        fi
+    done
+    printf '%s sanity %-26s ours %5s rows   conventional %5s rows\n' "$(stamp)" "$id" "${ROWS[$id.ours]}" "${ROWS[$id.ref]}" >&2
+done
+# The runs.  Notices off: the stop-word query raises one per call.
+for spec in "${READ_JOBS[@]}"; do
+    IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+    mapfile -d '' args < <(read_job_vars "$vars")
+    STATS[$id.ours]=$(PGOPTIONS="-c client_min_messages=warning" run_pgbench "$id.ours" "$DB" "$clients" "${args[@]}" -f "$BENCH/pgbench/$ours.sql")
+    STATS[$id.ref]=$(PGOPTIONS="-c client_min_messages=warning" run_pgbench "$id.ref" "$DB" "$clients" "${args[@]}" -f "$BENCH/pgbench/$ref.sql")
+    printf '%s %-26s ours [%s]   conventional [%s]   (n p50 p95 p99 tps)\n' "$(stamp)" "$id" "${STATS[$id.ours]}" "${STATS[$id.ref]}" >&2
+done
+for note in "${FEED_NOTES[@]}"; do warn "data shapes: $note"; done
+if ((shapes_ok)); then
+    # name|size|what: the feed's storage when the build has one (tables
+    # arcanea.feed_*), the search's own tables (arcanea.search_*) and
+    # indexes (GIN, GiST) on public.creations, and for scale the
+    # conventional copy's, and public.creations whole.
+    READ_SIZES=$(psql_db -At -F'|' -c "
+        SELECT * FROM (
+            SELECT format('%I.%I', n.nspname, c.relname) || CASE c.relkind WHEN 'p' THEN ' (partitioned)' ELSE '' END,
+                   pg_size_pretty(CASE c.relkind
+                                      WHEN 'p' THEN (SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t)::bigint
+                                      ELSE pg_total_relation_size(c.oid) END),
+                   split_part(c.relname, '_', 1) || ' storage (with its indexes and TOAST)'
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'arcanea' AND (c.relname LIKE 'feed\_%' OR c.relname LIKE 'search\_%')
+               AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
+             ORDER BY c.relname) t
+        UNION ALL
+        SELECT * FROM (
+            SELECT format('%I.%I', n.nspname, ic.relname), pg_size_pretty(pg_relation_size(i.indexrelid)),
+                   am.amname || ' index on ' || format('%I.%I', n.nspname, c.relname) || ': ' || pg_get_indexdef(i.indexrelid, 0, true) AS what
+              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
+             WHERE i.indrelid IN ('public.creations'::regclass, 'conventional.creations'::regclass)
+               AND am.amname IN ('gin', 'gist') ORDER BY n.nspname DESC, ic.relname) s
+        UNION ALL
+        SELECT 'public.creations', pg_size_pretty(pg_total_relation_size('public.creations')),
+               'for scale: the table with all its indexes'")
+fi
+
+# ---------------------------------------------------------------------------
 # 9. The soak: SOAK_CLIENTS connections run the PostgREST-like mix for
 #    SOAK_DURATION seconds; then the deadlock count, the counters (recounted
 #    in a rolled-back transaction) and a few invariants.
@@ -716,7 +954,9 @@ fi
 declare -p BUILD BUILD_DESC SO_SHA GIT_REV PG_VERSION GEN_SECONDS reuse DATA_COUNTS NU NC NV HOT HOT_LIKES \
     FEED_USER FEED_FOLLOWS CELEB CELEB_FOLLOWERS CURSOR49 Q_COMMON Q_RARE TYPO_OF Q_TYPO Q_TAG Q_TWO \
     JOBS API_JOBS HOT_MIX HOT_MIX_CLIENTS CONV_DESC REF_NOTE ROWS DURATION WARMUP FLOOR_SCALE QUICK FAILURES RUN_DATE \
-    SOAK_RAN SOAK_DURATION SOAK_WARMUP SOAK_CLIENTS SOAK_SCRIPTS SOAK_WEIGHTS RATE_LIMITS >"$STATE"
+    SOAK_RAN SOAK_DURATION SOAK_WARMUP SOAK_CLIENTS SOAK_SCRIPTS SOAK_WEIGHTS RATE_LIMITS \
+    READ_JOBS SHAPES_DESC SHAPES_DETAIL SHAPE_READERS SHAPE_BANDS FEED_NOTES CONV_READS_DESC MIX_N MIX_DESC \
+    READ_SIZES >"$STATE"
 if ((SOAK_RAN)); then cat "$STATE.soak" >>"$STATE"; rm -f "$STATE.soak"; fi
 
 else
@@ -724,6 +964,7 @@ else
     [[ -f "$STATE" && -d "$LOGS" ]] || die "no earlier run at scale $SCALE seed $SEED to report on ($STATE)"
     SOAK_RAN=0   # a state written before the soak stage existed
     API_JOBS=() HOT_MIX=()   # one written before the conventional reference and the hot mix
+    READ_JOBS=()             # one written before the data shapes
     source "$STATE"
     ALL_JOBS=("${JOBS[@]}" "${API_JOBS[@]}")
     declare -A STATS
@@ -736,6 +977,10 @@ else
     if [[ ${#HOT_MIX[@]} -gt 0 ]]; then
         for where in hot spread; do STATS[hot_mix.$where]=$(percentiles "$LOGS/hot_mix.$where".[0-9]*); done
     fi
+    for spec in "${READ_JOBS[@]}"; do
+        IFS='|' read -r id _ <<<"$spec"
+        for side in ours ref; do STATS[$id.$side]=$(percentiles "$LOGS/$id.$side".[0-9]*); done
+    done
     for c in 1 16; do
         for when in start end; do
             STATS[floor_select_c$c.$when]=$(percentiles "$LOGS/floor_select_c$c.$when".[0-9]*)
@@ -783,6 +1028,57 @@ declare -A MIX_LAT=()
 if [[ ${#HOT_MIX[@]} -gt 0 ]]; then
     for where in hot spread; do
         while read -r i n a b c; do MIX_LAT[$where.$i]="$n|$a|$b|$c"; done < <(soak_per_script "$LOGS/hot_mix.$where".[0-9]*)
+    done
+fi
+# The data-shape reads (section 8b): the targets of each group, rows of
+# its table.
+rtarget() { # rtarget ARRAY TEXT MET(0/1) MEASURED
+    local -n into=$1
+    if [[ "$3" == 1 ]]; then into+=("| $2 | $4 | met |"); else into+=("| $2 | $4 | **missed** |"); fi
+}
+FEED_TARGETS=() SEARCH_TARGETS=() ADV_TARGETS=()
+declare -A READER_FOLLOWS=()
+for r in "${SHAPE_READERS[@]}"; do
+    IFS='|' read -r k shape follows detail <<<"$r"
+    READER_FOLLOWS[$shape]=$follows
+done
+if [[ ${#READ_JOBS[@]} -gt 0 ]]; then
+    worst= worst_p95= worst_label=
+    for spec in "${READ_JOBS[@]}"; do
+        IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+        [[ "$group" == feed && "$clients" == 1 ]] || continue
+        what="$label reader, page $(read_var "$vars" page)"
+        m=0; lt "$(field "$id.ours" 3)" 5 && m=1
+        rtarget FEED_TARGETS "$what, 1 client: p95 under 5 ms" $m "$(field "$id.ours" 3) ms"
+        c4=${id%_c1}_c4
+        r=$(quotient "$(field "$c4.ours" 3)" "$(field "$id.ours" 3)")
+        m=0; [[ "$r" != - ]] && awk -v r="$r" 'BEGIN { exit !(r + 0 <= 2.5) }' && m=1
+        rtarget FEED_TARGETS "$what: p95 at 4 clients at most 2.5x the p95 at 1" $m "$r ($(field "$c4.ours" 3) vs $(field "$id.ours" 3) ms)"
+        if [[ -z "$worst" ]] || lt "$worst_p95" "$(field "$id.ours" 3)"; then
+            worst=$id worst_p95=$(field "$id.ours" 3) worst_label=$what
+        fi
+    done
+    if [[ -n "$worst" ]]; then
+        r=$(quotient "$(field "$worst.ref" 2)" "$(field "$worst.ours" 2)")
+        m=0; awk -v r="$r" 'BEGIN { exit !(r + 0 >= 5) }' && m=1
+        rtarget FEED_TARGETS "the worst shape (ours' highest p95 at 1 client: $worst_label): ours at least 5x faster than conventional (p50)" $m "$r"
+    fi
+    for spec in "${READ_JOBS[@]}"; do
+        IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+        [[ "$group" == search && "$clients" == 1 ]] || continue
+        m=0; lt "$(field "$id.ours" 3)" 15 && m=1
+        rtarget SEARCH_TARGETS "$label, 1 client: p95 under 15 ms" $m "$(field "$id.ours" 3) ms"
+    done
+    r=$(quotient "$(field read_search_mix_c1.ours 5)" "$(field read_search_mix_c1.ref 5)")
+    m=0; awk -v r="$r" 'BEGIN { exit !(r + 0 >= 5) }' && m=1
+    rtarget SEARCH_TARGETS "Zipf mix, 1 client: ours at least 5x the guide's throughput (tps: the mean over the mix)" $m \
+        "$r ($(field read_search_mix_c1.ours 5) vs $(field read_search_mix_c1.ref 5) tps)"
+    for spec in "${READ_JOBS[@]}"; do
+        IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+        [[ "$group" == adversarial ]] || continue
+        r=$(quotient "$(field "$id.ours" 3)" "$(field read_search_mix_c1.ours 3)")
+        m=0; [[ "$r" != - ]] && awk -v r="$r" 'BEGIN { exit !(r + 0 <= 2) }' && m=1
+        rtarget ADV_TARGETS "$label: p95 at most 2x the Zipf mix's" $m "$r ($(field "$id.ours" 3) vs $(field read_search_mix_c1.ours 3) ms)"
     done
 fi
 REPORT=$OUT/RESULTS.md
@@ -895,6 +1191,104 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
         echo "| all | | | | $(field hot_mix.hot 1) | $(lat hot_mix.hot) | $(field hot_mix.spread 1) | $(lat hot_mix.spread) | |"
         echo
         echo "Total: $(field hot_mix.hot 5) tps on the hot creation, $(field hot_mix.spread 5) tps spread ($(quotient "$(field hot_mix.hot 5)" "$(field hot_mix.spread 5)"))."
+    fi
+    echo
+    echo "## Data shapes: feed and search"
+    echo
+    if [[ ${#READ_JOBS[@]} -eq 0 ]]; then
+        echo "Not run (a failure above, or a report on a run made before this stage existed)."
+    else
+        echo "The shapes of [generate_shapes.sql](generate_shapes.sql), laid over this data set: $SHAPES_DESC."
+        echo
+        echo "| shape | seconds | what it added |"
+        echo "| --- | --- | --- |"
+        while IFS='|' read -r shape secs detail; do echo "| $shape | $secs | $detail |"; done <<<"$SHAPES_DETAIL"
+        echo
+        echo "Reads called as PostgREST calls them, one read-only transaction per request: the feed signed in as"
+        echo "the reader (\`authenticated\`, its JWT claims), search as a visitor with the anon key. *Conventional* is"
+        echo "[conventional_reads.sql](conventional_reads.sql), on the tables of schema \`conventional\` (the write"
+        echo "reference's copy, $CONV_READS_DESC): the feed as a competent Supabase team writes it (PL/pgSQL,"
+        echo "SECURITY INVOKER under row-level security, follows joined to creations, keyset on (created_at, id), an"
+        echo "index on creations (user_id, created_at DESC, id DESC)); search as Supabase's full-text search guide"
+        echo "does it (a generated column \`to_tsvector('english', title || ' ' || description)\` with a GIN index,"
+        echo "\`websearch_to_tsquery('english', q)\`, \`ORDER BY ts_rank(...) DESC LIMIT 20\`; SECURITY DEFINER, since"
+        echo "under row-level security \`@@\` cannot use the index). *Speed-up* is conventional p50 over ours. The"
+        echo "targets are set for scale 1."
+        echo
+        echo "### Feed by follow shape"
+        echo
+        echo "| reader | follows | the accounts it follows |"
+        echo "| --- | --- | --- |"
+        for r in "${SHAPE_READERS[@]}"; do
+            IFS='|' read -r k shape follows detail <<<"$r"
+            echo "| $shape | $follows | $detail |"
+        done
+        echo
+        echo "| reader | page | clients | ours p50 / p95 / p99 | ours tps | conventional p50 / p95 / p99 | conventional tps | speed-up (p50) | n ours / conventional |"
+        echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        for spec in "${READ_JOBS[@]}"; do
+            IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+            [[ "$group" == feed ]] || continue
+            echo "| $label (${READER_FOLLOWS[$label]:-?}) | $(read_var "$vars" page) | $clients | $(lat "$id.ours") | $(field "$id.ours" 5) | $(lat "$id.ref") | $(field "$id.ref" 5) | $(ratio "$(field "$id.ref" 2)" "$(field "$id.ours" 2)") | $(field "$id.ours" 1) / $(field "$id.ref" 1) |"
+        done
+        echo
+        echo "Page 51 is read by cursor (the cursor of row 1,000, reached by paging; conventional: that row's"
+        echo "created_at and id); a feed that ends sooner is read at its last page. Ours and conventional returned"
+        if [[ ${#FEED_NOTES[@]} -eq 0 ]]; then
+            echo "the same rows on every page measured."
+        else
+            echo "the same rows on every page measured, except as noted:"
+            echo
+            printf -- '- %s\n' "${FEED_NOTES[@]}"
+        fi
+        echo
+        echo "| target | measured | |"
+        echo "| --- | --- | --- |"
+        printf '%s\n' "${FEED_TARGETS[@]}"
+        echo
+        echo "### Search by word frequency"
+        echo
+        echo "Made-up words planted in the descriptions of published public creations, one per band of"
+        echo "frequency, and a Zipf mix of $MIX_N (word and creations, by rank 1, 2, 3, 5, 10, 20, 50: $MIX_DESC);"
+        echo "the mix picks word k with probability ~ 1/k (pgbench \`random_zipfian\`, s = 1.01)."
+        echo
+        echo "| query | clients | ours p50 / p95 / p99 | ours tps | conventional p50 / p95 / p99 | conventional tps | speed-up (p50) | ours / conventional (tps) | n ours / conventional |"
+        echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        for spec in "${READ_JOBS[@]}"; do
+            IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+            [[ "$group" == search ]] || continue
+            echo "| $label | $clients | $(lat "$id.ours") | $(field "$id.ours" 5) | $(lat "$id.ref") | $(field "$id.ref" 5) | $(ratio "$(field "$id.ref" 2)" "$(field "$id.ours" 2)") | $(quotient "$(field "$id.ours" 5)" "$(field "$id.ref" 5)") | $(field "$id.ours" 1) / $(field "$id.ref" 1) |"
+        done
+        echo
+        echo "| target | measured | |"
+        echo "| --- | --- | --- |"
+        printf '%s\n' "${SEARCH_TARGETS[@]}"
+        echo
+        echo "### Adversarial searches"
+        echo
+        echo "As a visitor, 1 client; *w* is the band word of 1 in 2. Rows: what the sanity pass returned."
+        echo
+        echo "| query | p_query | ours p50 / p95 / p99 | ours tps | conventional p50 / p95 / p99 | conventional tps | speed-up (p50) | ours p95 / the mix's | rows ours / conventional |"
+        echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        for spec in "${READ_JOBS[@]}"; do
+            IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+            [[ "$group" == adversarial ]] || continue
+            q=$(read_var "$vars" q)
+            ((${#q} > 60)) && q="${q:0:57}..."
+            echo "| $label | \`$q\` | $(lat "$id.ours") | $(field "$id.ours" 5) | $(lat "$id.ref") | $(field "$id.ref" 5) | $(ratio "$(field "$id.ref" 2)" "$(field "$id.ours" 2)") | $(quotient "$(field "$id.ours" 3)" "$(field read_search_mix_c1.ours 3)") | ${ROWS[$id.ours]:-?} / ${ROWS[$id.ref]:-?} |"
+        done
+        echo
+        echo "| target | measured | |"
+        echo "| --- | --- | --- |"
+        printf '%s\n' "${ADV_TARGETS[@]}"
+        echo
+        echo "### Sizes"
+        echo
+        echo "After the runs.$(grep -q 'feed storage' <<<"$READ_SIZES" || echo " No \`arcanea.feed_%\` table: this build keeps no feed storage of its own.")"
+        echo
+        echo "| relation | size | what |"
+        echo "| --- | --- | --- |"
+        while IFS='|' read -r rel size what; do [[ -n "$rel" ]] && echo "| \`$rel\` | $size | $what |"; done <<<"$READ_SIZES"
     fi
     echo
     echo "## Soak"
