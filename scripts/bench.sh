@@ -856,6 +856,32 @@ for spec in "${READ_JOBS[@]}"; do
     printf '%s %-26s ours [%s]   conventional [%s]   (n p50 p95 p99 tps)\n' "$(stamp)" "$id" "${STATS[$id.ours]}" "${STATS[$id.ref]}" >&2
 done
 for note in "${FEED_NOTES[@]}"; do warn "data shapes: $note"; done
+# The publish's fan-out to the materialised feeds: the most followed account,
+# and the account with the most materialised followers, inserting a draft
+# and publishing it, beside the draft alone (pgbench/publish_fanout.sql).
+PUBLISH_JOBS=()
+if ((shapes_ok)); then
+    while IFS='|' read -r who n followers materialised; do
+        [[ -n "$n" ]] || continue
+        for status in published draft; do
+            id=publish_${who}_$status
+            STATS[$id]=$(run_pgbench "$id" "$DB" 1 -D author="$(value "SELECT bench.uid($n)")" \
+                         -D publish="$([[ $status == published ]] && echo 1 || echo 0)" \
+                         -f "$BENCH/pgbench/publish_fanout.sql")
+            printf '%s %-26s [%s]   (n p50 p95 p99 tps)\n' "$(stamp)" "$id" "${STATS[$id]}" >&2
+        done
+        PUBLISH_JOBS+=("$who|$n|$followers|$materialised")
+    done < <(psql_db -At -F'|' -c "
+        WITH counted AS (
+            SELECT p.n, p.follower_count,
+                   (SELECT count(*) FROM arcanea.feed_subscriptions s WHERE s.author_id = bench.uid(p.n)) AS materialised
+              FROM (SELECT g AS n, pr.follower_count FROM generate_series(1, $NU) g
+                      JOIN public.profiles pr ON pr.id = bench.uid(g)) p)
+        (SELECT 'most_followed', n, follower_count, materialised FROM counted ORDER BY follower_count DESC, n LIMIT 1)
+        UNION ALL
+        (SELECT 'most_materialised', n, follower_count, materialised FROM counted ORDER BY materialised DESC, n LIMIT 1)" 2>/dev/null \
+        || echo)
+fi
 if ((shapes_ok)); then
     # name|size|what: the feed's storage when the build has one (tables
     # arcanea.feed_*), the search's own tables (arcanea.search_*) and
@@ -956,7 +982,7 @@ declare -p BUILD BUILD_DESC SO_SHA GIT_REV PG_VERSION GEN_SECONDS reuse DATA_COU
     JOBS API_JOBS HOT_MIX HOT_MIX_CLIENTS CONV_DESC REF_NOTE ROWS DURATION WARMUP FLOOR_SCALE QUICK FAILURES RUN_DATE \
     SOAK_RAN SOAK_DURATION SOAK_WARMUP SOAK_CLIENTS SOAK_SCRIPTS SOAK_WEIGHTS RATE_LIMITS \
     READ_JOBS SHAPES_DESC SHAPES_DETAIL SHAPE_READERS SHAPE_BANDS FEED_NOTES CONV_READS_DESC MIX_N MIX_DESC \
-    READ_SIZES >"$STATE"
+    READ_SIZES PUBLISH_JOBS >"$STATE"
 if ((SOAK_RAN)); then cat "$STATE.soak" >>"$STATE"; rm -f "$STATE.soak"; fi
 
 else
@@ -964,7 +990,7 @@ else
     [[ -f "$STATE" && -d "$LOGS" ]] || die "no earlier run at scale $SCALE seed $SEED to report on ($STATE)"
     SOAK_RAN=0   # a state written before the soak stage existed
     API_JOBS=() HOT_MIX=()   # one written before the conventional reference and the hot mix
-    READ_JOBS=()             # one written before the data shapes
+    READ_JOBS=() PUBLISH_JOBS=()   # one written before the data shapes
     source "$STATE"
     ALL_JOBS=("${JOBS[@]}" "${API_JOBS[@]}")
     declare -A STATS
@@ -980,6 +1006,12 @@ else
     for spec in "${READ_JOBS[@]}"; do
         IFS='|' read -r id _ <<<"$spec"
         for side in ours ref; do STATS[$id.$side]=$(percentiles "$LOGS/$id.$side".[0-9]*); done
+    done
+    for spec in "${PUBLISH_JOBS[@]}"; do
+        IFS='|' read -r who _ <<<"$spec"
+        for status in published draft; do
+            STATS[publish_${who}_$status]=$(percentiles "$LOGS/publish_${who}_$status".[0-9]*)
+        done
     done
     for c in 1 16; do
         for when in start end; do
@@ -1289,6 +1321,19 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
         echo "| relation | size | what |"
         echo "| --- | --- | --- |"
         while IFS='|' read -r rel size what; do [[ -n "$rel" ]] && echo "| \`$rel\` | $size | $what |"; done <<<"$READ_SIZES"
+        echo
+        echo "### Publishing to the materialised feeds"
+        echo
+        echo "As a client does it through PostgREST, signed in as the author, in one transaction rolled back: a"
+        echo "draft inserted and published with \`publish_creation\` (one feed entry per materialised follower:"
+        echo "readers who follow more than 64 accounts), beside the draft alone; 1 client."
+        echo
+        echo "| account | followers | materialised followers | draft + publish p50 / p95 / p99 | draft p50 / p95 / p99 | the publish (p50 difference) |"
+        echo "| --- | --- | --- | --- | --- | --- |"
+        for spec in "${PUBLISH_JOBS[@]}"; do
+            IFS='|' read -r who n followers materialised <<<"$spec"
+            echo "| ${who//_/ } (#$n) | $followers | $materialised | $(lat "publish_${who}_published") | $(lat "publish_${who}_draft") | $(awk -v a="$(field "publish_${who}_published" 2)" -v b="$(field "publish_${who}_draft" 2)" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%+.3f ms", a - b; else print "-" }') |"
+        done
     fi
     echo
     echo "## Soak"
