@@ -3,7 +3,7 @@
 -- match; the lists follow publishes, hides, edits and deletes at once, and
 -- stay equal at the top to what a refresh computes.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 \ir fixtures/act_as.sql
 
@@ -80,6 +80,9 @@ SELECT results_eq($$SELECT id FROM search_creations('zephyr', NULL, 20, 1500)$$,
 SELECT results_eq($$SELECT id FROM search_creations('breeze', NULL, 20)$$,
                   $$SELECT * FROM pg_temp.ranked('breeze', NULL, 20)$$,
                   'a common tag: the same');
+SELECT results_eq($$SELECT id FROM search_creations('quiet zephyr morning another work', NULL, 20)$$,
+                  $$SELECT * FROM pg_temp.ranked('quiet zephyr morning another work', NULL, 20)$$,
+                  'five words, found through the rarest four: the same');
 SELECT results_eq($$SELECT id FROM search_creations('zephyr -hills', NULL, 20)$$,
                   $$SELECT * FROM pg_temp.ranked('zephyr -hills', NULL, 20)$$,
                   'one word excluding another: the same');

@@ -47,10 +47,11 @@ pub fn correctable_words(query: &str) -> Vec<String> {
 /// What a query of plain words asks, once repeats are dropped.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Simplified {
-    /// The query to run (as typed when it is not plain words), and whether
-    /// it requires exactly one word (perhaps excluding others): a query the
-    /// leaders of that word can answer (sql/26_search_leaders.sql).
-    Query { text: String, one_word: bool },
+    /// The query to run (as typed when it is not plain words), and the
+    /// words it requires when it is plain words (none otherwise).  One
+    /// required word (perhaps excluding others): a query the leaders of that
+    /// word can answer (sql/26_search_leaders.sql).
+    Query { text: String, required: Vec<String> },
     /// A word both required and excluded (`dragon -dragon`): nothing can
     /// match, so nothing needs to be read.
     Nothing,
@@ -78,7 +79,7 @@ pub fn simplify(query: &str) -> Simplified {
         };
         let word = word.to_lowercase();
         if word.is_empty() || word == "or" || !word.chars().all(char::is_alphanumeric) {
-            return Simplified::Query { text: query.to_string(), one_word: false };
+            return Simplified::Query { text: query.to_string(), required: Vec::new() };
         }
         if !list.contains(&word) {
             list.push(word);
@@ -87,9 +88,8 @@ pub fn simplify(query: &str) -> Simplified {
     if (required.is_empty() && excluded.is_empty()) || required.iter().any(|w| excluded.contains(w)) {
         return Simplified::Nothing;
     }
-    let one_word = required.len() == 1;
-    let words: Vec<String> = required.into_iter().chain(excluded.into_iter().map(|w| format!("-{w}"))).collect();
-    Simplified::Query { text: words.join(" "), one_word }
+    let words: Vec<String> = required.iter().cloned().chain(excluded.into_iter().map(|w| format!("-{w}"))).collect();
+    Simplified::Query { text: words.join(" "), required }
 }
 
 /// Byte offset and text of each run of letters and digits.
@@ -208,19 +208,22 @@ mod unit {
 
     #[test]
     fn repeated_words_go_and_contradictions_match_nothing() {
-        let query = |text: &str, one_word| Simplified::Query { text: text.into(), one_word };
-        assert_eq!(simplify("Dragon dragon  sea"), query("dragon sea", false));
-        assert_eq!(simplify("dragon & !dragon"), query("dragon", true), "& and ! are separators");
+        let query = |text: &str, required: &[&str]| Simplified::Query {
+            text: text.into(),
+            required: required.iter().map(|w| w.to_string()).collect(),
+        };
+        assert_eq!(simplify("Dragon dragon  sea"), query("dragon sea", &["dragon", "sea"]));
+        assert_eq!(simplify("dragon & !dragon"), query("dragon", &["dragon"]), "& and ! are separators");
         assert_eq!(simplify("dragon -dragon"), Simplified::Nothing);
-        assert_eq!(simplify("-sea dragon -Sea"), query("dragon -sea", true));
-        assert_eq!(simplify("-sea"), query("-sea", false));
+        assert_eq!(simplify("-sea dragon -Sea"), query("dragon -sea", &["dragon"]));
+        assert_eq!(simplify("-sea"), query("-sea", &[]));
         assert_eq!(simplify("& | !"), Simplified::Nothing, "no word at all");
     }
 
     #[test]
     fn anything_but_plain_words_is_left_as_typed() {
         for query in ["\"small dragon\" -dragon", "dragon or -dragon", "sea-dragon -dragon", "drag:* -drag"] {
-            assert_eq!(simplify(query), Simplified::Query { text: query.into(), one_word: false }, "{query}");
+            assert_eq!(simplify(query), Simplified::Query { text: query.into(), required: Vec::new() }, "{query}");
         }
     }
 
