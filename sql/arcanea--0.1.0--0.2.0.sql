@@ -1050,6 +1050,13 @@ SELECT pg_catalog.pg_extension_config_dump('arcanea.feed_subscriptions', '');
 SELECT pg_catalog.pg_extension_config_dump('arcanea.feed_entries', '');
 SELECT * FROM arcanea.rebuild_feed_timelines();
 
+-- The GIN indexes of creations take each write at once (10_tables.sql), and
+-- what their pending lists hold now goes into them.
+ALTER INDEX public.idx_creations_tags SET (fastupdate = off);
+ALTER INDEX public.idx_creations_search SET (fastupdate = off);
+SELECT pg_catalog.gin_clean_pending_list('public.idx_creations_tags'),
+       pg_catalog.gin_clean_pending_list('public.idx_creations_search');
+
 -- Typo correction reads its candidates by first letter and length (25_search_terms.sql).
 CREATE INDEX search_terms_by_initial_length ON arcanea.search_terms (left(term, 1), char_length(term), term);
 

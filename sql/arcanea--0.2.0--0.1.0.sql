@@ -20,6 +20,8 @@
 DROP FUNCTION arcanea.apply_privileges();
 
 DROP INDEX arcanea.search_terms_by_initial_length;
+ALTER INDEX public.idx_creations_tags RESET (fastupdate);
+ALTER INDEX public.idx_creations_search RESET (fastupdate);
 
 -- Search leaders (derived from creations: nothing is lost).
 DROP TRIGGER creations_maintain_leaders ON public.creations;
