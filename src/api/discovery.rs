@@ -21,8 +21,11 @@ fn collect<T: FromDatum + IntoDatum>(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiR
     rows.filter_map(|row| row.get::<T>(1).transpose()).map(|r| r.map_err(ApiError::from)).collect()
 }
 
+/// A page of search results: ids and ranks, in page order.
+type RankedPage = (Vec<Uuid>, Vec<f32>);
+
 /// A page of (id, rank) rows, as two arrays for SEARCH_ROWS.
-fn ids_and_ranks(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<(Vec<Uuid>, Vec<f32>)> {
+fn ids_and_ranks(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<RankedPage> {
     let mut ids = Vec::with_capacity(rows.len());
     let mut ranks = Vec::with_capacity(rows.len());
     for row in rows {
@@ -36,7 +39,7 @@ fn ids_and_ranks(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<(Vec<Uuid>, Ve
 
 /// SEARCH_RANKED_RECENT's page, and how many matches its walk found (0 for
 /// no row: none).
-fn page_and_found(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<((Vec<Uuid>, Vec<f32>), i64)> {
+fn page_and_found(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<(RankedPage, i64)> {
     let mut found = 0;
     let mut ids = Vec::with_capacity(rows.len());
     let mut ranks = Vec::with_capacity(rows.len());
@@ -196,7 +199,7 @@ fn search_creations(
             // No estimate (never happens with a plan) ranks everything: slow
             // for a common word, but never wrong.
             let matches = estimated_rows(&plan.0).unwrap_or(0.0);
-            let wanted = i64::from(limit) + i64::from(offset);
+            let wanted = limit + offset;
             // 1. Few matches: rank them all.
             // 2. One common word: rank its leaders, when those fill the page.
             //    (Several words: the leaders of each are not those of the
