@@ -26,31 +26,30 @@ type RankedPage = (Vec<Uuid>, Vec<f32>);
 
 /// A page of (id, rank) rows, as two arrays for SEARCH_ROWS.
 fn ids_and_ranks(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<RankedPage> {
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut ranks = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(id) = row.get::<Uuid>(1)? {
-            ids.push(id);
-            ranks.push(row.get::<f32>(2)?.unwrap_or(0.0));
-        }
-    }
-    Ok((ids, ranks))
+    ranked_rows(rows, false).map(|(page, _)| page)
 }
 
-/// SEARCH_RANKED_RECENT's page, and how many matches its walk found (0 for
-/// no row: none).
+/// The page of SEARCH_LEADERS or SEARCH_RANKED_RECENT, and their third
+/// column: how many candidates matched (0 for no row: none).
 fn page_and_found(rows: pgrx::spi::SpiTupleTable<'_>) -> ApiResult<(RankedPage, i64)> {
-    let mut found = 0;
+    ranked_rows(rows, true)
+}
+
+/// (id, rank) rows, and the third column of the last row when `found`.
+fn ranked_rows(rows: pgrx::spi::SpiTupleTable<'_>, found: bool) -> ApiResult<(RankedPage, i64)> {
+    let mut matched = 0;
     let mut ids = Vec::with_capacity(rows.len());
     let mut ranks = Vec::with_capacity(rows.len());
     for row in rows {
         if let Some(id) = row.get::<Uuid>(1)? {
             ids.push(id);
             ranks.push(row.get::<f32>(2)?.unwrap_or(0.0));
-            found = row.get::<i64>(3)?.unwrap_or(0);
+            if found {
+                matched = row.get::<i64>(3)?.unwrap_or(0);
+            }
         }
     }
-    Ok(((ids, ranks), found))
+    Ok(((ids, ranks), matched))
 }
 
 // Each search statement pages ids (and ranks); SEARCH_ROWS turns a page
