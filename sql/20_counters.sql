@@ -117,12 +117,18 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 -- table (status_stats), GitLab buffers them as deltas; this is the second.
 --
 -- How:
--- 1. An event appends a delta row (creation, +1 like) and marks the delta's
+-- 1. An event updates the parent row in place when nobody else is at it:
+--    the transaction is READ COMMITTED, the parent has no pending delta,
+--    and its row can be locked without waiting (SKIP LOCKED).  Otherwise
+--    it appends a delta row (creation, +1 like).  Either way it marks the
 --    fold slot (a hash of the parent's id, one of 1024 per kind) as to be
---    folded in this transaction (arcanea.queue_fold()).  Appending takes no
---    lock another writer waits on.
--- 2. At commit, a deferred trigger on the delta tables folds every marked
---    slot, in slot order (arcanea.fold_slot()).  The writer that takes the
+--    looked at when this transaction commits (arcanea.queue_fold()).
+--    Neither takes a lock another writer waits on.  On rows nobody else is
+--    writing this is one UPDATE, as in 0.1.0; on a hot row the first writer
+--    holds the row and the others append deltas.
+-- 2. At commit, a deferred trigger on the delta tables (and, for the
+--    in-place updates, on the counter columns) folds every slot the
+--    transaction appended to, in slot order (arcanea.fold_slot()).  The writer that takes the
 --    slot's row in arcanea.count_fold_slots (FOR UPDATE SKIP LOCKED) folds:
 --    it deletes the slot's visible deltas and adds their sums to the parent
 --    rows.  A writer that finds the slot taken leaves its delta to the
@@ -131,6 +137,10 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 --    exclusive) and folds once more.  So the last writer's delta is folded
 --    before anyone is left to fold it: the columns converge when the writes
 --    stop, with no background process, on hosted Supabase too.
+--    A writer that updated a parent in place held that row, and a folder
+--    meanwhile skipped the row's deltas; so at its commit it takes the
+--    slot's advisory lock shared (a folder still to finish waits for it and
+--    folds after it) and, if the slot has deltas, folds it as above.
 -- 3. Readers that must be exact (toggle_like's answer, follow_user's,
 --    get_user_stats, feed and search rows) add the pending deltas they see
 --    to the column (arcanea.pending_*_counts()): exact at their snapshot.
@@ -205,38 +215,77 @@ CREATE INDEX luminor_count_deltas_slot ON arcanea.luminor_count_deltas (slot, lu
 COMMENT ON TABLE arcanea.luminor_count_deltas IS
     'Changes to Luminors'' interaction/rating/user counts not yet folded into the row.';
 
--- Mark a slot to be folded at this transaction's commit: one character per
--- slot in a transaction-local setting, so that marking costs the same
--- however many deltas the transaction appends, and the commit reads the
--- marked slots back in order.
-CREATE FUNCTION arcanea.queue_fold(slot integer) RETURNS void
+-- Mark a slot to be looked at when this transaction commits: 'd' when a
+-- delta was appended to it (fold it), 'p' when a parent was updated in
+-- place (fold it only if it has deltas; see fold_marked_slots).  A short
+-- list in a transaction-local setting (',17p,2050d,'): a transaction marks
+-- a slot or two, and the 3,072-character bitmap this replaced spent
+-- 0.22 ms of a two-count transaction in string functions (pgbench on the
+-- scale-1 benchmark data; pgrx-tests/bench/analysis.md).
+CREATE FUNCTION arcanea.queue_fold(slot integer, in_place boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    marked text := pg_catalog.current_setting('arcanea.fold_slots', true);
+    marked text := coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '');
+    item text := ',' || slot;
 BEGIN
-    IF marked IS NULL OR marked = '' THEN
-        marked := pg_catalog.repeat('0', 3072);
-    ELSIF pg_catalog.substr(marked, slot + 1, 1) = '1' THEN
+    IF pg_catalog.strpos(marked, item || 'd,') > 0 THEN
         RETURN;
+    ELSIF pg_catalog.strpos(marked, item || 'p,') > 0 THEN
+        IF in_place THEN
+            RETURN;
+        END IF;
+        marked := pg_catalog.replace(marked, item || 'p,', item || 'd,');
+    ELSE
+        marked := pg_catalog.rtrim(marked, ',') || item || CASE WHEN in_place THEN 'p,' ELSE 'd,' END;
     END IF;
-    PERFORM pg_catalog.set_config('arcanea.fold_slots',
-                                  pg_catalog.overlay(marked, '1', slot + 1, 1), true);
+    PERFORM pg_catalog.set_config('arcanea.fold_slots', marked, true);
 END
 $$;
 
--- Appending deltas.  Zero deltas are not written.  The slot is marked
--- first: under SET CONSTRAINTS ALL IMMEDIATE the fold fires at the end of
--- the INSERT itself.
+-- Whether this transaction may update a parent row in place.  Not in
+-- REPEATABLE READ or SERIALIZABLE: locking a row another transaction
+-- updated since the snapshot fails there.  `SET arcanea.count_in_place =
+-- off` makes every event append a delta (the tests use it to reach that
+-- path; an operator may set it for a database).
+CREATE FUNCTION arcanea.count_in_place() RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT pg_catalog.current_setting('transaction_isolation') = 'read committed'
+       AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
+$$;
+
+-- A Luminor's average rating from its rating total and count (the fold,
+-- the in-place update and recount_counters() all compute it).
+CREATE FUNCTION arcanea.rating_average(total bigint, n bigint) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN n > 0 THEN pg_catalog.round(total::numeric / n, 2) END
+$$;
+
+-- Counting an event: in place when the parent row is free (see "How"
+-- above), else a delta.  Zero changes are not written.  The slot is marked
+-- first: the marks are what the commit-time trigger reads, and under SET
+-- CONSTRAINTS ALL IMMEDIATE it fires at the end of the statement itself.
 CREATE FUNCTION arcanea.count_creation(creation uuid, likes integer, comments integer, views integer)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     s integer := arcanea.count_slot('creations', creation);
 BEGIN
-    IF (likes, comments, views) <> (0, 0, 0) THEN
-        PERFORM arcanea.queue_fold(s);
-        INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes, comments, views)
-        VALUES (s, creation, likes, comments, views);
+    IF (likes, comments, views) = (0, 0, 0) THEN
+        RETURN;
     END IF;
+    IF arcanea.count_in_place() AND NOT EXISTS (
+           SELECT 1 FROM arcanea.creation_count_deltas d WHERE d.slot = s AND d.creation_id = creation) THEN
+        PERFORM arcanea.queue_fold(s, true);
+        UPDATE public.creations c
+           SET like_count = c.like_count + likes, comment_count = c.comment_count + comments,
+               view_count = c.view_count + views
+         WHERE c.id = (SELECT x.id FROM public.creations x WHERE x.id = creation FOR NO KEY UPDATE SKIP LOCKED);
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END IF;
+    PERFORM arcanea.queue_fold(s, false);
+    INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes, comments, views)
+    VALUES (s, creation, likes, comments, views);
 END
 $$;
 CREATE FUNCTION arcanea.count_profile(profile uuid, followers integer, followings integer, creations integer)
@@ -244,11 +293,23 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     s integer := arcanea.count_slot('profiles', profile);
 BEGIN
-    IF (followers, followings, creations) <> (0, 0, 0) THEN
-        PERFORM arcanea.queue_fold(s);
-        INSERT INTO arcanea.profile_count_deltas (slot, profile_id, followers, followings, creations)
-        VALUES (s, profile, followers, followings, creations);
+    IF (followers, followings, creations) = (0, 0, 0) THEN
+        RETURN;
     END IF;
+    IF arcanea.count_in_place() AND NOT EXISTS (
+           SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s AND d.profile_id = profile) THEN
+        PERFORM arcanea.queue_fold(s, true);
+        UPDATE public.profiles p
+           SET follower_count = p.follower_count + followers, following_count = p.following_count + followings,
+               creation_count = p.creation_count + creations
+         WHERE p.id = (SELECT x.id FROM public.profiles x WHERE x.id = profile FOR NO KEY UPDATE SKIP LOCKED);
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END IF;
+    PERFORM arcanea.queue_fold(s, false);
+    INSERT INTO arcanea.profile_count_deltas (slot, profile_id, followers, followings, creations)
+    VALUES (s, profile, followers, followings, creations);
 END
 $$;
 CREATE FUNCTION arcanea.count_luminor(
@@ -257,16 +318,46 @@ CREATE FUNCTION arcanea.count_luminor(
 DECLARE
     s integer := arcanea.count_slot('luminors', luminor);
 BEGIN
-    IF luminor IS NOT NULL AND (interactions, ratings, rating_sum, users) <> (0, 0, 0, 0) THEN
-        PERFORM arcanea.queue_fold(s);
-        INSERT INTO arcanea.luminor_count_deltas (slot, luminor_id, interactions, ratings, rating_sum, users)
-        VALUES (s, luminor, interactions, ratings, rating_sum, users);
+    IF luminor IS NULL OR (interactions, ratings, rating_sum, users) = (0, 0, 0, 0) THEN
+        RETURN;
     END IF;
+    IF arcanea.count_in_place() AND NOT EXISTS (
+           SELECT 1 FROM arcanea.luminor_count_deltas d WHERE d.slot = s AND d.luminor_id = luminor) THEN
+        PERFORM arcanea.queue_fold(s, true);
+        UPDATE public.luminors l
+           SET interaction_count = l.interaction_count + interactions,
+               rating_count      = l.rating_count + ratings,
+               rating_sum        = l.rating_sum + count_luminor.rating_sum,
+               average_rating    = arcanea.rating_average(l.rating_sum + count_luminor.rating_sum,
+                                                          l.rating_count + ratings),
+               user_count        = l.user_count + users
+         WHERE l.id = (SELECT x.id FROM public.luminors x WHERE x.id = luminor FOR NO KEY UPDATE SKIP LOCKED);
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END IF;
+    PERFORM arcanea.queue_fold(s, false);
+    INSERT INTO arcanea.luminor_count_deltas (slot, luminor_id, interactions, ratings, rating_sum, users)
+    VALUES (s, luminor, interactions, ratings, rating_sum, users);
+END
+$$;
+
+-- Whether a slot has deltas (one index probe).
+CREATE FUNCTION arcanea.slot_has_deltas(s integer) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF s < 1024 THEN
+        RETURN EXISTS (SELECT 1 FROM arcanea.creation_count_deltas d WHERE d.slot = s);
+    ELSIF s < 2048 THEN
+        RETURN EXISTS (SELECT 1 FROM arcanea.luminor_count_deltas d WHERE d.slot = s);
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s);
 END
 $$;
 
 -- Fold one slot's visible deltas into the parent rows this transaction can
--- lock without waiting; returns how many deltas it folded.  Deltas of a
+-- lock without waiting (its own in-place updates included); returns how
+-- many deltas it folded.  A slot without deltas costs one index probe.  Deltas of a
 -- parent that no longer exists are dropped.  Only a holder of the slot's
 -- row calls it.
 CREATE FUNCTION arcanea.fold_counts(s integer) RETURNS bigint
@@ -274,6 +365,9 @@ LANGUAGE plpgsql AS $$
 DECLARE
     folded bigint;
 BEGIN
+    IF NOT arcanea.slot_has_deltas(s) THEN
+        RETURN 0;
+    END IF;
     IF s < 1024 THEN
         WITH pending AS (
             SELECT d.creation_id AS id, sum(d.likes) AS likes, sum(d.comments) AS comments,
@@ -312,9 +406,8 @@ BEGIN
                SET interaction_count = l.interaction_count + p.interactions,
                    rating_count      = l.rating_count + p.ratings,
                    rating_sum        = l.rating_sum + p.rating_sum,
-                   average_rating    = CASE WHEN l.rating_count + p.ratings > 0
-                                            THEN round((l.rating_sum + p.rating_sum)::numeric
-                                                       / (l.rating_count + p.ratings), 2) END,
+                   average_rating    = arcanea.rating_average(l.rating_sum + p.rating_sum,
+                                                              l.rating_count + p.ratings),
                    user_count        = l.user_count + p.users
               FROM pending p WHERE l.id = p.id AND l.id IN (SELECT h.id FROM held h)
             RETURNING p.n)
@@ -380,24 +473,47 @@ BEGIN
 END
 $$;
 
--- The commit-time fold: a deferred trigger on each delta table.  The first
--- one to fire folds every slot the transaction marked, in slot order; the
--- others find nothing marked.
+-- The commit-time fold: a deferred trigger on each delta table, and on the
+-- counter columns of the parent tables for the in-place updates.  The first
+-- one to fire takes care of every slot the transaction marked, in slot
+-- order; the others find nothing marked.  A slot marked 'p' only (parents
+-- updated in place, no delta appended) is folded only if it has deltas,
+-- after taking its advisory lock shared: a folder that skipped our row
+-- while we held it then waits for our commit before its last fold.
+-- A REPEATABLE READ or SERIALIZABLE writer does not fold: its snapshot
+-- cannot see the deltas committed after it began, and locking parent rows
+-- that others updated since fails there (one commit in twelve of a hot
+-- row's writers did, in concurrency_counters.sh) or, when the row's
+-- in-place writer waits for this fold's lock, deadlocks.  It takes the
+-- slot's lock shared, so that a folder at work folds its deltas after its
+-- commit; otherwise the next READ COMMITTED write to the slot or
+-- arcanea.fold_counters() does.
 CREATE FUNCTION arcanea.fold_marked_slots() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    lock_class constant integer := 1634890337;  -- fold_slot()'s
     marked text := pg_catalog.current_setting('arcanea.fold_slots', true);
-    at integer;
+    read_committed boolean := pg_catalog.current_setting('transaction_isolation') = 'read committed';
+    s integer;
+    in_place boolean;
 BEGIN
     IF marked IS NULL OR marked = '' THEN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('arcanea.fold_slots', '', true);
-    at := pg_catalog.strpos(marked, '1');
-    WHILE at > 0 LOOP
-        PERFORM arcanea.fold_slot(at - 1);
-        marked := pg_catalog.overlay(marked, '0', at, 1);
-        at := pg_catalog.strpos(marked, '1');
+    FOR s, in_place IN
+        SELECT pg_catalog.left(m, -1)::integer, pg_catalog.right(m, 1) = 'p'
+          FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(marked, ','), ',')) m
+         ORDER BY 1
+    LOOP
+        IF read_committed AND NOT in_place THEN
+            PERFORM arcanea.fold_slot(s);
+        ELSE
+            PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, s);
+            IF read_committed AND arcanea.slot_has_deltas(s) THEN
+                PERFORM arcanea.fold_slot(s);
+            END IF;
+        END IF;
     END LOOP;
     RETURN NULL;
 END
@@ -408,6 +524,23 @@ CREATE CONSTRAINT TRIGGER profile_count_deltas_fold AFTER INSERT ON arcanea.prof
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION arcanea.fold_marked_slots();
 CREATE CONSTRAINT TRIGGER luminor_count_deltas_fold AFTER INSERT ON arcanea.luminor_count_deltas
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION arcanea.fold_marked_slots();
+-- Only while slots are marked: the folds' and recount_counters()' own
+-- updates of these columns, and the service role's, queue nothing.
+CREATE CONSTRAINT TRIGGER creations_counted_in_place
+    AFTER UPDATE OF like_count, comment_count, view_count ON public.creations
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (pg_catalog.current_setting('arcanea.fold_slots', true) <> '')
+    EXECUTE FUNCTION arcanea.fold_marked_slots();
+CREATE CONSTRAINT TRIGGER profiles_counted_in_place
+    AFTER UPDATE OF follower_count, following_count, creation_count ON public.profiles
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (pg_catalog.current_setting('arcanea.fold_slots', true) <> '')
+    EXECUTE FUNCTION arcanea.fold_marked_slots();
+CREATE CONSTRAINT TRIGGER luminors_counted_in_place
+    AFTER UPDATE OF interaction_count, rating_count, rating_sum, user_count ON public.luminors
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (pg_catalog.current_setting('arcanea.fold_slots', true) <> '')
+    EXECUTE FUNCTION arcanea.fold_marked_slots();
 
 -- Fold everything pending now (after a crash, or to speed convergence from
 -- a pg_cron job; never needed otherwise).  Returns how many deltas it
@@ -783,8 +916,7 @@ BEGIN
     counter := 'luminors.average_rating';
     UPDATE public.luminors l
        SET rating_count = r.n - r.pending_n, rating_sum = r.total - r.pending_total,
-           average_rating = CASE WHEN r.n - r.pending_n > 0
-                                 THEN round((r.total - r.pending_total)::numeric / (r.n - r.pending_n), 2) END
+           average_rating = arcanea.rating_average(r.total - r.pending_total, r.n - r.pending_n)
       FROM (SELECT l2.id, count(m.user_rating) AS n, coalesce(sum(m.user_rating), 0) AS total,
                    (SELECT pc.ratings FROM arcanea.pending_luminor_counts(l2.id) pc) AS pending_n,
                    (SELECT pc.rating_sum FROM arcanea.pending_luminor_counts(l2.id) pc) AS pending_total
@@ -794,9 +926,8 @@ BEGIN
              GROUP BY l2.id) r
      WHERE r.id = l.id
        AND (l.rating_count <> r.n - r.pending_n OR l.rating_sum <> r.total - r.pending_total
-            OR l.average_rating IS DISTINCT FROM CASE WHEN r.n - r.pending_n > 0
-                                                      THEN round((r.total - r.pending_total)::numeric
-                                                                 / (r.n - r.pending_n), 2) END);
+            OR l.average_rating IS DISTINCT FROM arcanea.rating_average(r.total - r.pending_total,
+                                                                        r.n - r.pending_n));
     GET DIAGNOSTICS n = ROW_COUNT; rows_fixed := n; RETURN NEXT;
 
     counter := 'luminors.user_count';

@@ -440,7 +440,11 @@ DROP FUNCTION arcanea.is_reserved_username(text, text[]);
 
 -- Counters on shared rows: writers stopped (the lock waits for those
 -- committing), every pending delta applied to its row for good, then the
--- per-event updates of 0.1.0 back.
+-- per-event updates of 0.1.0 back.  The in-place triggers go first: their
+-- drop waits for the writers that hold the parent tables.
+DROP TRIGGER creations_counted_in_place ON public.creations;
+DROP TRIGGER profiles_counted_in_place ON public.profiles;
+DROP TRIGGER luminors_counted_in_place ON public.luminors;
 LOCK TABLE arcanea.creation_count_deltas, arcanea.profile_count_deltas, arcanea.luminor_count_deltas
     IN EXCLUSIVE MODE;
 UPDATE public.creations c
@@ -612,7 +616,8 @@ DROP TABLE arcanea.creation_count_deltas, arcanea.profile_count_deltas, arcanea.
     arcanea.count_fold_slots;
 DROP FUNCTION arcanea.fold_marked_slots(), arcanea.fold_slot(integer, boolean), arcanea.fold_counts(integer),
     arcanea.count_creation(uuid, integer, integer, integer), arcanea.count_profile(uuid, integer, integer, integer),
-    arcanea.count_luminor(uuid, integer, integer, integer, integer), arcanea.queue_fold(integer),
+    arcanea.count_luminor(uuid, integer, integer, integer, integer), arcanea.queue_fold(integer, boolean),
+    arcanea.count_in_place(), arcanea.rating_average(bigint, bigint), arcanea.slot_has_deltas(integer),
     arcanea.count_slot(text, uuid);
 
 -- Counters: back to a row trigger for every change.

@@ -4,6 +4,8 @@
 # ratings and Luminor relationships on a few hot rows.
 #
 #   phase 1: 16 sessions like and unlike THE SAME creation, each as its own user
+#   phase 1b: the same, every other session in REPEATABLE READ (deltas
+#            beside in-place updates)
 #   phase 2: 16 sessions run a weighted mix of single-row writes (and a
 #            multi-row like in key order) on 4 hot creations, 6 hot
 #            accounts and the users' conversations
@@ -32,7 +34,7 @@ WORK=$(mktemp -d)
 cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-tap_plan 25
+tap_plan 27
 
 # ---------------------------------------------------------------------------
 # Seed: users 1..20 (usernames user1..user20); users 1..4 own the hot
@@ -81,6 +83,24 @@ INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid
 \if :op = 0
 DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(1);
 \endif
+SQL
+# The same, with every other session in REPEATABLE READ: those append
+# deltas (an in-place update is for READ COMMITTED only) while the others
+# update the row in place.
+cat >"$WORK/hot_like_rr.sql" <<'SQL'
+\set u :client_id + 1
+\if :client_id % 2 = 0
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(1)) ON CONFLICT DO NOTHING;
+COMMIT;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(1);
+COMMIT;
+\else
+INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(1)) ON CONFLICT DO NOTHING;
+DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(1);
+\endif
+INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(1)) ON CONFLICT DO NOTHING;
 SQL
 cat >"$WORK/like.sql" <<'SQL'
 \set u random(1, 16)
@@ -177,6 +197,10 @@ read -r hot_status hot_secs < <(run_pgbench "$WORK/hot.log" "$HOT_TX" -f "$WORK/
 tap_is "phase 1 (16 sessions like/unlike one creation): pgbench exit status" "$hot_status" 0
 tap_is "phase 1: all $((CLIENTS * HOT_TX)) transactions processed" "$(processed "$WORK/hot.log")" "$((CLIENTS * HOT_TX))"
 tap_diag "phase 1: ${hot_secs}s; $(grep -h '^tps' "$WORK/hot.log" || true)"
+read -r rr_status rr_secs < <(run_pgbench "$WORK/hot_rr.log" "$HOT_TX" -f "$WORK/hot_like_rr.sql")
+tap_is "phase 1b (the same, half the sessions in REPEATABLE READ): pgbench exit status" "$rr_status" 0
+tap_is "phase 1b: all $((CLIENTS * HOT_TX)) transactions processed" "$(processed "$WORK/hot_rr.log")" "$((CLIENTS * HOT_TX))"
+tap_diag "phase 1b: ${rr_secs}s; $(grep -h '^tps' "$WORK/hot_rr.log" || true)"
 
 read -r mix_status mix_secs < <(run_pgbench "$WORK/mix.log" "$MIX_TX" \
     -f "$WORK/like.sql@4" -f "$WORK/bulk_like.sql@1" -f "$WORK/follow.sql@3" -f "$WORK/comment.sql@3" \
@@ -184,7 +208,7 @@ read -r mix_status mix_secs < <(run_pgbench "$WORK/mix.log" "$MIX_TX" \
 tap_is "phase 2 (weighted mix on hot rows): pgbench exit status" "$mix_status" 0
 tap_is "phase 2: all $((CLIENTS * MIX_TX)) transactions processed" "$(processed "$WORK/mix.log")" "$((CLIENTS * MIX_TX))"
 tap_diag "phase 2: ${mix_secs}s; $(grep -h '^tps' "$WORK/mix.log" || true)"
-errors=$(grep -hiE 'error|abort|deadlock' "$WORK/hot.log" "$WORK/mix.log" || true)
+errors=$(grep -hiE 'error|abort|deadlock' "$WORK/hot.log" "$WORK/hot_rr.log" "$WORK/mix.log" || true)
 tap_is "no session reported an error" "$(printf '%s' "$errors" | grep -c . || true)" 0
 if [[ -n "$errors" ]]; then printf '%s\n' "$errors" | head -20 | tap_diag || true; fi
 

@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(117);
+SELECT plan(126);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -420,9 +420,12 @@ SELECT is((SELECT count(*)::int FROM notes WHERE recipient = 'nina' AND type <> 
           'read_at: other notifications untouched');
 
 -- ============================================================================
--- Pending deltas and the fold at commit (the mode writers run in)
+-- Pending deltas and the fold at commit (the mode writers run in).  Every
+-- event appends a delta here (as when its row is busy, or under REPEATABLE
+-- READ); the in-place updates follow.
 -- ============================================================================
 SET CONSTRAINTS ALL DEFERRED;
+SET LOCAL arcanea.count_in_place = off;
 INSERT INTO public.creations (id, user_id, title, type, status, published_at) VALUES
     (pg_temp.c(40), pg_temp.u(15), 'Deferred', 'image', 'published', now());
 INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(11), pg_temp.c(40)), (pg_temp.u(12), pg_temp.c(40));
@@ -432,7 +435,10 @@ SELECT is((SELECT (likes, comments, views)::text FROM arcanea.pending_creation_c
           'deferred: the two likes are pending, and readers add them');
 SELECT is((SELECT (followers, followings)::text FROM arcanea.pending_profile_counts(pg_temp.u(15))), '(1,0)',
           'deferred: the follow is pending on the followed profile');
-SELECT is(current_setting('arcanea.fold_slots') ~ '1', true, 'deferred: the transaction marked its slots to fold');
+SELECT is(current_setting('arcanea.fold_slots'),
+          ',' || arcanea.count_slot('profiles', pg_temp.u(15)) || 'd,' || arcanea.count_slot('creations', pg_temp.c(40)) || 'd,'
+          || arcanea.count_slot('profiles', pg_temp.u(14)) || 'd,',
+          'deferred: the transaction marked the slots it appended to (the publish, the likes, the follow), each once');
 -- What the commit does: fire the deferred fold.
 SET CONSTRAINTS ALL IMMEDIATE;
 SELECT is(pg_temp.cc(40), '(2,0)', 'fold: the likes moved into the column');
@@ -456,6 +462,35 @@ SELECT is(arcanea.fold_counters(), 1::bigint, 'fold_counters: folds the pending 
 SELECT is(pg_temp.cc(40), '(3,0)', 'fold_counters: the column has it');
 SET CONSTRAINTS ALL IMMEDIATE;
 
+-- In place: a READ COMMITTED writer whose parent row is free and has no
+-- pending delta updates the row at once and appends nothing.
+SET CONSTRAINTS ALL DEFERRED;
+SET LOCAL arcanea.count_in_place = on;
+SELECT is(arcanea.count_in_place(), true, 'in place: allowed in READ COMMITTED');
+INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(14), pg_temp.c(40));
+INSERT INTO public.follows (follower_id, following_id) VALUES (pg_temp.u(13), pg_temp.u(15));
+SELECT is(pg_temp.cc(40), '(4,0)', 'in place: the like moved the column before the commit');
+SELECT is((SELECT (follower_count, following_count)::text FROM public.profiles WHERE id = pg_temp.u(15)), '(2,0)',
+          'in place: and the follow the followed profile''s');
+SELECT is((SELECT count(*)::int FROM arcanea.creation_count_deltas) + (SELECT count(*)::int FROM arcanea.profile_count_deltas),
+          0, 'in place: no delta appended');
+SELECT is(current_setting('arcanea.fold_slots') ~ ('^,' || arcanea.count_slot('creations', pg_temp.c(40)) || 'p,'), true,
+          'in place: the slot is marked p (look for deltas at commit)');
+-- A parent with a pending delta (another writer's, here made by hand) is
+-- not updated in place: the event appends a delta beside it, and the
+-- commit folds both.
+INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes)
+VALUES (arcanea.count_slot('creations', pg_temp.c(40)), pg_temp.c(40), 1);
+INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(15), pg_temp.c(40));
+SELECT is((SELECT sum(likes)::int FROM arcanea.creation_count_deltas WHERE creation_id = pg_temp.c(40)), 2,
+          'in place: not with a delta pending; the event appends its own');
+SELECT is(current_setting('arcanea.fold_slots') ~ (',' || arcanea.count_slot('creations', pg_temp.c(40)) || 'd,'), true,
+          'in place: and the slot''s mark becomes d (fold)');
+SET CONSTRAINTS ALL IMMEDIATE;
+SELECT is(pg_temp.cc(40), '(6,0)', 'in place: the commit folds the deltas into the column');
+SELECT is((SELECT count(*)::int FROM arcanea.creation_count_deltas), 0, 'in place: none is left');
+UPDATE public.creations SET like_count = like_count - 1 WHERE id = pg_temp.c(40);  -- the hand-made delta
+
 -- The slot numbering, written in count_slot(), the slot rows and
 -- queue_fold()'s marks, agrees: every slot a kind hashes to has its row and
 -- its mark, and the kinds' ranges do not overlap.
@@ -465,9 +500,10 @@ SELECT is((SELECT array_agg(DISTINCT k.kind || ':' || (arcanea.count_slot(k.kind
               (VALUES ('creations'), ('luminors'), ('profiles')) k(kind),
               (SELECT md5(i::text)::uuid AS id FROM generate_series(1, 2000) i) g),
           '{creations:0,luminors:1,profiles:2}'::text[], 'fold slots: each kind hashes into its own 1024');
-SELECT arcanea.queue_fold(3071);
-SELECT is(length(current_setting('arcanea.fold_slots')), (SELECT count(*)::int FROM arcanea.count_fold_slots),
-          'fold slots: a mark for every slot row');
+SELECT arcanea.queue_fold(3071, true), arcanea.queue_fold(0, false), arcanea.queue_fold(3071, false),
+       arcanea.queue_fold(0, true);
+SELECT is(current_setting('arcanea.fold_slots'), ',3071d,0d,',
+          'fold slots: the last and the first slot marked, each once, d over p');
 
 SELECT * FROM finish();
 ROLLBACK;
