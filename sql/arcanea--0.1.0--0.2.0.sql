@@ -307,7 +307,7 @@ $$;
 CREATE FUNCTION arcanea.count_in_place() RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT pg_catalog.current_setting('transaction_isolation') = 'read committed'
-       AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
+       AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') = 'on'
 $$;
 CREATE FUNCTION arcanea.rating_average(total bigint, n bigint) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -70,6 +70,9 @@ SELECT bench.root(c, k), bench.uid(20), bench.cid(c), 'root ' || k
 INSERT INTO public.luminor_conversations (id, user_id, luminor_id)
 SELECT bench.conv(g), bench.uid(g), bench.lid(1) FROM generate_series(1, 16) g;
 " >/dev/null || tap_bail "seeding $DB failed"
+# Counters in place (off by default, sql/20_counters.sql) are on here, so
+# that their path runs under concurrency, beside deltas.
+q "$DB" "ALTER DATABASE $DB SET arcanea.count_in_place = on" >/dev/null
 deadlocks_before=$(q "$DB" "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
 
 # ---------------------------------------------------------------------------
