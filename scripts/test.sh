@@ -178,7 +178,7 @@ suite_shell() {
         return $NO_TESTS
     fi
     PGHOST=127.0.0.1 PGPORT=$TEST_PORT PGUSER=postgres ARCANEA_ROOT=$ARCANEA_ROOT \
-        prove --exec bash "${files[@]}"
+        prove --failures --comments --exec bash "${files[@]}"
 }
 
 suite_e2e() {
@@ -213,6 +213,8 @@ suite_bench_smoke() {
 # ---------------------------------------------------------------------------
 declare -a NAMES=() RESULTS=() TIMES=()
 FAILED=0
+LOG_DIR="$ARCANEA_ROOT/.stack/test-logs"
+mkdir -p "$LOG_DIR"
 
 record() { NAMES+=("$1"); RESULTS+=("$2"); TIMES+=("$3"); }
 
@@ -224,7 +226,11 @@ run_suite() {
     section "$name"
     start=$SECONDS
     set +e
-    (set -e; "$fn")
+    # A copy of the suite's output for the failure excerpts under the summary
+    # (CI shows only the tail of a run). Through a process substitution, not
+    # a pipe: a server a suite starts may keep the descriptor open, and
+    # nothing here must wait for it.
+    (set -e; "$fn") > >(tee "$LOG_DIR/$name.log") 2>&1
     rc=$?
     set -e
     local took=$((SECONDS - start))s
@@ -252,6 +258,22 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# failure_excerpts: for each failed suite, what failed (TAP "not ok" lines and
+# the diagnostics after them, prove's summary, errors), at most 60 lines a
+# suite, so that the tail of a CI log names the failing test.
+failure_excerpts() {
+    local i log
+    sleep 0.2  # let tee write its last lines
+    for i in "${!NAMES[@]}"; do
+        [[ "${RESULTS[$i]}" == FAIL ]] || continue
+        log="$LOG_DIR/${NAMES[$i]}.log"
+        [[ -s "$log" ]] || continue
+        printf '\n--- %s failed; from %s:\n' "${NAMES[$i]}" "$log"
+        grep -E -A6 '^ *not ok|^# +Failed|Dubious|Parse errors|Wstat|^Failed [0-9]+/|ERROR:|FATAL:|error\[|^✖|^# fail|^Result: FAIL' "$log" \
+            | grep -v -E '^(#\s*)?\s*$' | head -n 60 || true
+    done
+}
+
 summary() {
     local i passed=0 failed=0 skipped=0
     printf '\n%-23s %-34s %s\n' suite result time
@@ -270,6 +292,7 @@ summary() {
     else
         echo "all suites passed"
     fi
+    failure_excerpts
     # Last line, in the plain "N passed, N failed, N skipped" form.
     printf 'suites: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 }

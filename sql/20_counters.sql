@@ -117,10 +117,12 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 -- table (status_stats), GitLab buffers them as deltas; this is the second.
 --
 -- How:
--- 1. With arcanea.count_in_place on (off by default, see count_in_place()),
---    an event updates the parent row in place when nobody else is at it:
+-- 1. An event updates the parent row in place (unless the setting
+--    arcanea.count_in_place is 'off') when nobody else is at it:
 --    the transaction is READ COMMITTED, the parent has no pending delta,
---    and its row can be locked without waiting (SKIP LOCKED).  Otherwise
+--    no other transaction holds the parent's slot (arcanea.hold_slot_rows(),
+--    an advisory try-lock until commit), and its row can be locked without
+--    waiting (SKIP LOCKED).  Otherwise
 --    it appends a delta row (creation, +1 like).  Either way it marks the
 --    fold slot (a hash of the parent's id, one of 1024 per kind) as to be
 --    looked at when this transaction commits (arcanea.queue_fold()).
@@ -138,19 +140,21 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 --    exclusive) and folds once more.  So the last writer's delta is folded
 --    before anyone is left to fold it: the columns converge when the writes
 --    stop, with no background process, on hosted Supabase too.
---    A writer that updated a parent in place held that row, and a folder
---    meanwhile skipped the row's deltas; so at its commit it takes the
---    slot's advisory lock shared (a folder still to finish waits for it and
---    folds after it) and, if the slot has deltas, folds it as above.
+--    A writer that updated a parent in place holds its slot until commit,
+--    and a folder meanwhile leaves the slot alone; so at its commit it
+--    takes the slot's advisory lock shared (a folder still to finish waits
+--    for it, and it for that folder) and, if the slot has deltas, folds it
+--    as above.
 -- 3. Readers that must be exact (toggle_like's answer, follow_user's,
 --    get_user_stats, feed and search rows) add the pending deltas they see
 --    to the column (arcanea.pending_*_counts()): exact at their snapshot.
 --
 -- A parent row that another transaction holds (its owner editing it, an
 -- erasure) is skipped, not waited for: its deltas stay pending until the
--- next fold of its slot, or arcanea.fold_counters().  A folder never waits
--- for a row lock, and every wait of the fold goes from a slot to a higher
--- one, so the fold cannot deadlock.  Writers in REPEATABLE READ or
+-- next fold of its slot, or arcanea.fold_counters().  Neither a folder nor
+-- an in-place writer waits for the other's rows (they never hold the same
+-- slot), and every wait of the fold goes from a slot to a higher one, so
+-- the fold cannot deadlock on its own locks.  Writers in REPEATABLE READ or
 -- SERIALIZABLE fold what their snapshot sees; the rest waits for the next
 -- fold of the slot likewise.
 --
@@ -243,18 +247,40 @@ BEGIN
 END
 $$;
 
--- Whether this transaction may update a parent row in place: only when
--- `arcanea.count_in_place` is 'on', and never in REPEATABLE READ or
--- SERIALIZABLE (locking a row another transaction updated since the
--- snapshot fails there).  Off by default: a folder's lock on a row whose
--- newer version an in-place writer holds can wait even under SKIP LOCKED
--- ("while locking updated version"), while that writer waits at its commit
--- for the folder's advisory lock, and concurrency_rpc.sh deadlocked so
--- once.  The tests turn it on to keep the path tested.
-CREATE FUNCTION arcanea.count_in_place() RETURNS boolean
+-- Whether this transaction may update a parent of slot s in place: unless
+-- `arcanea.count_in_place` is 'off' (on by default); never in REPEATABLE
+-- READ or SERIALIZABLE (locking a row another transaction updated since the
+-- snapshot fails there); only for the transaction's first event in the
+-- slot (the next ones append deltas: 20,100 creations inserted by one
+-- author in one statement took 21 s with every one updating the profile
+-- row in place, each walking the versions the ones before it left, and
+-- 6.5 s with deltas; pgrx-tests/sql/32_rpc_discovery_test.sql); and in at
+-- most 16 slots (each holds an advisory lock until commit, see
+-- hold_slot_rows(); a bulk statement appends deltas rather than fill the
+-- lock table).
+CREATE FUNCTION arcanea.count_in_place(s integer) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT pg_catalog.current_setting('transaction_isolation') = 'read committed'
-       AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') = 'on'
+       AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
+       AND (SELECT pg_catalog.strpos(m, ',' || s || 'p,') + pg_catalog.strpos(m, ',' || s || 'd,') = 0
+               AND pg_catalog.length(m) - pg_catalog.length(pg_catalog.replace(m, ',', '')) <= 16  -- 15 slots marked so far
+              FROM coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '') m)
+$$;
+
+-- Take slot s's parent rows for this transaction, without waiting: an
+-- advisory lock until commit, that an in-place writer takes before it
+-- updates a parent and a folder before it folds (fold_counts()).  So no
+-- in-place writer shares its slot with another one or with a folder, and
+-- none of them waits for another's row lock.  SKIP LOCKED alone was not
+-- enough: PostgreSQL still waits when it locks a row's newer version
+-- ("while locking updated version"), and two such waits deadlocked
+-- (concurrency_rpc.sh: a folder and an in-place writer waiting at its
+-- commit for the folder's lock; concurrency_counters.sh: two in-place
+-- writers of one creation).  A folder that finds the slot held skips it:
+-- the in-place writer holding it folds the slot at its commit.
+CREATE FUNCTION arcanea.hold_slot_rows(s integer) RETURNS boolean
+LANGUAGE sql AS $$
+    SELECT pg_catalog.pg_try_advisory_xact_lock(1634886512, s)  -- 'arcp' in ASCII
 $$;
 
 -- A Luminor's average rating from its rating total and count (the fold,
@@ -273,11 +299,12 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     s integer := arcanea.count_slot('creations', creation);
 BEGIN
-    IF (likes, comments, views) = (0, 0, 0) THEN
+    IF NOT coalesce((likes, comments, views) <> (0, 0, 0), false) THEN
         RETURN;
     END IF;
-    IF arcanea.count_in_place() AND NOT EXISTS (
-           SELECT 1 FROM arcanea.creation_count_deltas d WHERE d.slot = s AND d.creation_id = creation) THEN
+    IF arcanea.count_in_place(s) AND NOT EXISTS (
+           SELECT 1 FROM arcanea.creation_count_deltas d WHERE d.slot = s AND d.creation_id = creation)
+       AND arcanea.hold_slot_rows(s) THEN
         PERFORM arcanea.queue_fold(s, true);
         UPDATE public.creations c
            SET like_count = c.like_count + likes, comment_count = c.comment_count + comments,
@@ -297,11 +324,12 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     s integer := arcanea.count_slot('profiles', profile);
 BEGIN
-    IF (followers, followings, creations) = (0, 0, 0) THEN
+    IF NOT coalesce((followers, followings, creations) <> (0, 0, 0), false) THEN
         RETURN;
     END IF;
-    IF arcanea.count_in_place() AND NOT EXISTS (
-           SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s AND d.profile_id = profile) THEN
+    IF arcanea.count_in_place(s) AND NOT EXISTS (
+           SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s AND d.profile_id = profile)
+       AND arcanea.hold_slot_rows(s) THEN
         PERFORM arcanea.queue_fold(s, true);
         UPDATE public.profiles p
            SET follower_count = p.follower_count + followers, following_count = p.following_count + followings,
@@ -322,11 +350,12 @@ CREATE FUNCTION arcanea.count_luminor(
 DECLARE
     s integer := arcanea.count_slot('luminors', luminor);
 BEGIN
-    IF luminor IS NULL OR (interactions, ratings, rating_sum, users) = (0, 0, 0, 0) THEN
+    IF luminor IS NULL OR NOT coalesce((interactions, ratings, rating_sum, users) <> (0, 0, 0, 0), false) THEN
         RETURN;
     END IF;
-    IF arcanea.count_in_place() AND NOT EXISTS (
-           SELECT 1 FROM arcanea.luminor_count_deltas d WHERE d.slot = s AND d.luminor_id = luminor) THEN
+    IF arcanea.count_in_place(s) AND NOT EXISTS (
+           SELECT 1 FROM arcanea.luminor_count_deltas d WHERE d.slot = s AND d.luminor_id = luminor)
+       AND arcanea.hold_slot_rows(s) THEN
         PERFORM arcanea.queue_fold(s, true);
         UPDATE public.luminors l
            SET interaction_count = l.interaction_count + interactions,
@@ -363,13 +392,14 @@ $$;
 -- lock without waiting (its own in-place updates included); returns how
 -- many deltas it folded.  A slot without deltas costs one index probe.  Deltas of a
 -- parent that no longer exists are dropped.  Only a holder of the slot's
--- row calls it.
+-- row calls it.  A slot whose rows an in-place writer holds is left to that
+-- writer, which folds it at its commit (hold_slot_rows()).
 CREATE FUNCTION arcanea.fold_counts(s integer) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     folded bigint;
 BEGIN
-    IF NOT arcanea.slot_has_deltas(s) THEN
+    IF NOT arcanea.slot_has_deltas(s) OR NOT arcanea.hold_slot_rows(s) THEN
         RETURN 0;
     END IF;
     IF s < 1024 THEN
@@ -449,7 +479,7 @@ CREATE FUNCTION arcanea.fold_slot(s integer, wait boolean DEFAULT false) RETURNS
 LANGUAGE plpgsql AS $$
 DECLARE
     -- The advisory lock of a slot: (this constant, the slot).
-    lock_class constant integer := 1634890337;  -- 'arca' in ASCII
+    lock_class constant integer := 1634890337;  -- an arbitrary constant
     folded bigint;
 BEGIN
     IF wait THEN

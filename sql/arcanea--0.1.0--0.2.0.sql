@@ -304,10 +304,17 @@ BEGIN
     PERFORM pg_catalog.set_config('arcanea.fold_slots', marked, true);
 END
 $$;
-CREATE FUNCTION arcanea.count_in_place() RETURNS boolean
+CREATE FUNCTION arcanea.count_in_place(s integer) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT pg_catalog.current_setting('transaction_isolation') = 'read committed'
-       AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') = 'on'
+       AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
+       AND (SELECT pg_catalog.strpos(m, ',' || s || 'p,') + pg_catalog.strpos(m, ',' || s || 'd,') = 0
+               AND pg_catalog.length(m) - pg_catalog.length(pg_catalog.replace(m, ',', '')) <= 16  -- 15 slots marked so far
+              FROM coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '') m)
+$$;
+CREATE FUNCTION arcanea.hold_slot_rows(s integer) RETURNS boolean
+LANGUAGE sql AS $$
+    SELECT pg_catalog.pg_try_advisory_xact_lock(1634886512, s)  -- 'arcp' in ASCII
 $$;
 CREATE FUNCTION arcanea.rating_average(total bigint, n bigint) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -318,11 +325,12 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     s integer := arcanea.count_slot('creations', creation);
 BEGIN
-    IF (likes, comments, views) = (0, 0, 0) THEN
+    IF NOT coalesce((likes, comments, views) <> (0, 0, 0), false) THEN
         RETURN;
     END IF;
-    IF arcanea.count_in_place() AND NOT EXISTS (
-           SELECT 1 FROM arcanea.creation_count_deltas d WHERE d.slot = s AND d.creation_id = creation) THEN
+    IF arcanea.count_in_place(s) AND NOT EXISTS (
+           SELECT 1 FROM arcanea.creation_count_deltas d WHERE d.slot = s AND d.creation_id = creation)
+       AND arcanea.hold_slot_rows(s) THEN
         PERFORM arcanea.queue_fold(s, true);
         UPDATE public.creations c
            SET like_count = c.like_count + likes, comment_count = c.comment_count + comments,
@@ -342,11 +350,12 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     s integer := arcanea.count_slot('profiles', profile);
 BEGIN
-    IF (followers, followings, creations) = (0, 0, 0) THEN
+    IF NOT coalesce((followers, followings, creations) <> (0, 0, 0), false) THEN
         RETURN;
     END IF;
-    IF arcanea.count_in_place() AND NOT EXISTS (
-           SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s AND d.profile_id = profile) THEN
+    IF arcanea.count_in_place(s) AND NOT EXISTS (
+           SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s AND d.profile_id = profile)
+       AND arcanea.hold_slot_rows(s) THEN
         PERFORM arcanea.queue_fold(s, true);
         UPDATE public.profiles p
            SET follower_count = p.follower_count + followers, following_count = p.following_count + followings,
@@ -367,11 +376,12 @@ CREATE FUNCTION arcanea.count_luminor(
 DECLARE
     s integer := arcanea.count_slot('luminors', luminor);
 BEGIN
-    IF luminor IS NULL OR (interactions, ratings, rating_sum, users) = (0, 0, 0, 0) THEN
+    IF luminor IS NULL OR NOT coalesce((interactions, ratings, rating_sum, users) <> (0, 0, 0, 0), false) THEN
         RETURN;
     END IF;
-    IF arcanea.count_in_place() AND NOT EXISTS (
-           SELECT 1 FROM arcanea.luminor_count_deltas d WHERE d.slot = s AND d.luminor_id = luminor) THEN
+    IF arcanea.count_in_place(s) AND NOT EXISTS (
+           SELECT 1 FROM arcanea.luminor_count_deltas d WHERE d.slot = s AND d.luminor_id = luminor)
+       AND arcanea.hold_slot_rows(s) THEN
         PERFORM arcanea.queue_fold(s, true);
         UPDATE public.luminors l
            SET interaction_count = l.interaction_count + interactions,
@@ -406,7 +416,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     folded bigint;
 BEGIN
-    IF NOT arcanea.slot_has_deltas(s) THEN
+    IF NOT arcanea.slot_has_deltas(s) OR NOT arcanea.hold_slot_rows(s) THEN
         RETURN 0;
     END IF;
     IF s < 1024 THEN
@@ -482,7 +492,7 @@ CREATE FUNCTION arcanea.fold_slot(s integer, wait boolean DEFAULT false) RETURNS
 LANGUAGE plpgsql AS $$
 DECLARE
     -- The advisory lock of a slot: (this constant, the slot).
-    lock_class constant integer := 1634890337;  -- 'arca' in ASCII
+    lock_class constant integer := 1634890337;  -- an arbitrary constant
     folded bigint;
 BEGIN
     IF wait THEN

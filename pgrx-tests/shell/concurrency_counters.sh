@@ -14,9 +14,12 @@
 # find nothing to fix, no session may have failed, no deadlock may have been
 # recorded, and the 24-hour notification grouping must still hold.
 #
-# Last, one interleaving that random load rarely hits, forced with two
-# sessions: a message deleted while another is being added to the same
-# conversation must leave last_message_at on the newest message.
+# Last, interleavings that random load rarely hits, forced with two
+# sessions: a like while another session holds the creation's slot for an
+# in-place update (the second appends a delta, does not wait, and the
+# holder folds it at its commit); and a message deleted while another is
+# being added to the same conversation (last_message_at must stay on the
+# newest message).
 #
 # Prints TAP; creates and drops its own database.
 #
@@ -34,7 +37,7 @@ WORK=$(mktemp -d)
 cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-tap_plan 27
+tap_plan 31
 
 # ---------------------------------------------------------------------------
 # Seed: users 1..20 (usernames user1..user20); users 1..4 own the hot
@@ -70,9 +73,6 @@ SELECT bench.root(c, k), bench.uid(20), bench.cid(c), 'root ' || k
 INSERT INTO public.luminor_conversations (id, user_id, luminor_id)
 SELECT bench.conv(g), bench.uid(g), bench.lid(1) FROM generate_series(1, 16) g;
 " >/dev/null || tap_bail "seeding $DB failed"
-# Counters in place (off by default, sql/20_counters.sql) are on here, so
-# that their path runs under concurrency, beside deltas.
-q "$DB" "ALTER DATABASE $DB SET arcanea.count_in_place = on" >/dev/null
 deadlocks_before=$(q "$DB" "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
 
 # ---------------------------------------------------------------------------
@@ -282,6 +282,44 @@ tap_is "notification grouping held: no (recipient, group_key) notified twice wit
     SELECT user_id, group_key, count(*) FROM public.notifications WHERE group_key IS NOT NULL
      GROUP BY user_id, group_key HAVING count(*) > 1")" 0
 
+# hold_open NAME SECONDS SQL: in the background, a session that runs SQL in a
+# transaction and keeps it open SECONDS before it commits (its output in
+# $WORK/NAME.log, its pid in HELD_PID); returns once it is holding.
+hold_open() {
+    local name=$1 secs=$2 sql=$3
+    psql -qX -v ON_ERROR_STOP=1 -d "$DB" -c "BEGIN" -c "$sql" -c "SELECT pg_sleep($secs)" -c "COMMIT" \
+        >"$WORK/$name.log" 2>&1 &
+    HELD_PID=$!
+    for _ in $(seq 1 100); do
+        [[ "$(q "$DB" "SELECT count(*) FROM pg_stat_activity
+                        WHERE datname = current_database() AND query = 'SELECT pg_sleep($secs)'")" == 1 ]] && return
+        sleep 0.05
+    done
+}
+
+# ---------------------------------------------------------------------------
+# A like while another session holds the creation's slot.  Session A likes
+# creation 9 in place and holds its transaction open; session B likes it
+# meanwhile: B finds the slot held (hold_slot_rows), appends a delta, skips
+# the fold and commits at once; A folds B's delta at its commit.
+# ---------------------------------------------------------------------------
+q "$DB" "INSERT INTO public.creations (id, user_id, title, type, status, published_at)
+         VALUES (bench.cid(9), bench.uid(1), 'Quiet', 'image', 'published', now())" >/dev/null
+hold_open holder 3 "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(18), bench.cid(9))"
+started=$(date +%s%N)
+q "$DB" "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(19), bench.cid(9))" >/dev/null
+waited_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+tap_ok "a like while another session holds the slot does not wait for it (${waited_ms} ms)" \
+    "$( [[ $waited_ms -lt 1500 ]] && echo t || echo f)"
+tap_is "while the holder is open: the second like is a pending delta, the column unchanged" \
+    "$(q "$DB" "SELECT (SELECT count(*) FROM arcanea.creation_count_deltas WHERE creation_id = bench.cid(9))
+                    || '/' || like_count FROM public.creations WHERE id = bench.cid(9)")" "1/0"
+wait "$HELD_PID" || tap_diag "the holder failed: $(cat "$WORK/holder.log")"
+tap_is "after the holder commits: no delta pending" \
+    "$(q "$DB" "SELECT count(*) FROM arcanea.creation_count_deltas WHERE creation_id = bench.cid(9)")" 0
+tap_is "after the holder commits: like_count = 2" \
+    "$(q "$DB" "SELECT like_count FROM public.creations WHERE id = bench.cid(9)")" 2
+
 # ---------------------------------------------------------------------------
 # A message deleted while another is being added to the same conversation.
 # Session A adds a message and holds its transaction open; session B deletes
@@ -293,16 +331,10 @@ INSERT INTO public.luminor_conversations (id, user_id, luminor_id) VALUES (bench
 INSERT INTO public.luminor_messages (id, conversation_id, user_id, role, content, created_at) VALUES
     (bench.conv(991), bench.conv(99), bench.uid(17), 'user', 'old one', '2020-01-01'),
     (bench.conv(992), bench.conv(99), bench.uid(17), 'user', 'old two', '2020-01-02');" >/dev/null
-psql -qX -v ON_ERROR_STOP=1 -d "$DB" -c "BEGIN" \
-    -c "INSERT INTO public.luminor_messages (conversation_id, user_id, role, content) VALUES (bench.conv(99), bench.uid(17), 'user', 'new')" \
-    -c "SELECT pg_sleep(2)" -c "COMMIT" >"$WORK/session_a.log" 2>&1 &
-session_a=$!
-for _ in $(seq 1 100); do
-    [[ "$(q "$DB" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(2)'")" == 1 ]] && break
-    sleep 0.05
-done
+hold_open session_a 2 \
+    "INSERT INTO public.luminor_messages (conversation_id, user_id, role, content) VALUES (bench.conv(99), bench.uid(17), 'user', 'new')"
 q "$DB" "DELETE FROM public.luminor_messages WHERE id = bench.conv(991)" >/dev/null
-wait "$session_a" || tap_diag "session A failed: $(cat "$WORK/session_a.log")"
+wait "$HELD_PID" || tap_diag "session A failed: $(cat "$WORK/session_a.log")"
 tap_is "delete during a concurrent add: message_count = count(messages)" \
     "$(q "$DB" "SELECT message_count = (SELECT count(*) FROM public.luminor_messages WHERE conversation_id = c.id)
                   FROM public.luminor_conversations c WHERE c.id = bench.conv(99)")" t

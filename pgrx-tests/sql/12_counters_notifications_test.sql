@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(126);
+SELECT plan(134);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -466,7 +466,7 @@ SET CONSTRAINTS ALL IMMEDIATE;
 -- pending delta updates the row at once and appends nothing.
 SET CONSTRAINTS ALL DEFERRED;
 SET LOCAL arcanea.count_in_place = on;
-SELECT is(arcanea.count_in_place(), true, 'in place: allowed in READ COMMITTED');
+SELECT is(arcanea.count_in_place(arcanea.count_slot('creations', pg_temp.c(40))), true, 'in place: allowed in READ COMMITTED');
 INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(14), pg_temp.c(40));
 INSERT INTO public.follows (follower_id, following_id) VALUES (pg_temp.u(13), pg_temp.u(15));
 SELECT is(pg_temp.cc(40), '(4,0)', 'in place: the like moved the column before the commit');
@@ -476,6 +476,29 @@ SELECT is((SELECT count(*)::int FROM arcanea.creation_count_deltas) + (SELECT co
           0, 'in place: no delta appended');
 SELECT is(current_setting('arcanea.fold_slots') ~ ('^,' || arcanea.count_slot('creations', pg_temp.c(40)) || 'p,'), true,
           'in place: the slot is marked p (look for deltas at commit)');
+SELECT is((SELECT count(*)::int FROM pg_locks
+            WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objsubid = 2
+              AND objid = arcanea.count_slot('creations', pg_temp.c(40))
+              AND classid::bigint = 1634886512),  -- hold_slot_rows()'s
+          1, 'in place: the transaction holds the slot until commit (folders leave it alone)');
+SELECT is(arcanea.count_in_place(arcanea.count_slot('creations', pg_temp.c(40))), false,
+          'in place: only for the first event of a slot in a transaction (the next ones append deltas)');
+SELECT lives_ok($$SELECT arcanea.count_creation(pg_temp.c(40), NULL, 0, 0)$$, 'a NULL change is taken...');
+SELECT is(pg_temp.cc(40) || ' ' || (SELECT count(*) FROM arcanea.creation_count_deltas), '(4,0) 0',
+          '... and moves nothing, in place or pending');
+-- At most 16 slots in place per transaction: a bulk statement appends
+-- deltas rather than hold a lock per slot.
+SET LOCAL arcanea.count_in_place TO DEFAULT;
+SELECT is(arcanea.count_in_place(3000), true, 'in place: on by default (the setting is only for off)');
+SELECT set_config('arcanea_test.marks', current_setting('arcanea.fold_slots'), true);
+SELECT set_config('arcanea.fold_slots', ',' || string_agg(g || 'p', ',') || ',', true) FROM generate_series(1, 15) g;
+SELECT is(arcanea.count_in_place(3000), true, 'in place: with 15 slots marked, one more');
+SELECT set_config('arcanea.fold_slots', ',' || string_agg(g || 'p', ',') || ',', true) FROM generate_series(1, 16) g;
+SELECT is(arcanea.count_in_place(3000), false, 'in place: with 16 slots marked, no more (deltas)');
+SELECT set_config('arcanea.fold_slots', current_setting('arcanea_test.marks'), true);
+SET LOCAL arcanea.count_in_place = off;
+SELECT is(arcanea.count_in_place(3000), false, 'in place: arcanea.count_in_place = off turns it off');
+SET LOCAL arcanea.count_in_place = on;
 -- A parent with a pending delta (another writer's, here made by hand) is
 -- not updated in place: the event appends a delta beside it, and the
 -- commit folds both.
