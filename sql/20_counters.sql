@@ -283,6 +283,25 @@ LANGUAGE sql AS $$
     SELECT pg_catalog.pg_try_advisory_xact_lock(1634886512, s)  -- 'arcp' in ASCII
 $$;
 
+-- The same, waiting up to about 100 ms for the holder to let go.  A folder
+-- uses it: the in-place writer holding a slot is normally at its commit,
+-- where it folds the slot itself, but one that rolls back never does, and
+-- the deltas left to it would wait for the next write to the slot.  It
+-- polls rather than waits in the lock queue, so that it can be in no
+-- deadlock: the holder may be waiting for a lock this folder holds.
+CREATE FUNCTION arcanea.await_slot_rows(s integer) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    FOR attempt IN 1 .. 100 LOOP
+        IF arcanea.hold_slot_rows(s) THEN
+            RETURN true;
+        END IF;
+        PERFORM pg_catalog.pg_sleep(0.001);
+    END LOOP;
+    RETURN false;
+END
+$$;
+
 -- A Luminor's average rating from its rating total and count (the fold,
 -- the in-place update and recount_counters() all compute it).
 CREATE FUNCTION arcanea.rating_average(total bigint, n bigint) RETURNS numeric
@@ -392,8 +411,8 @@ $$;
 -- lock without waiting (its own in-place updates included); returns how
 -- many deltas it folded.  A slot without deltas costs one index probe.  Deltas of a
 -- parent that no longer exists are dropped.  Only a holder of the slot's
--- row calls it.  A slot whose rows an in-place writer holds is left to that
--- writer, which folds it at its commit (hold_slot_rows()).
+-- row calls it.  A slot whose rows an in-place writer still holds is left
+-- to that writer, which folds it at its commit (hold_slot_rows()).
 CREATE FUNCTION arcanea.fold_counts(s integer) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -498,6 +517,13 @@ BEGIN
                 RETURN 0;
             END IF;
         END IF;
+    END IF;
+    -- An in-place writer holding the slot: give it up to 100 ms to commit
+    -- (it folds then) or roll back (then this fold is the one left).  Not
+    -- before the second fold: a holder then may be waiting at its commit
+    -- for this transaction's exclusive lock, and it folds after it.
+    IF NOT arcanea.hold_slot_rows(s) AND arcanea.slot_has_deltas(s) THEN
+        PERFORM arcanea.await_slot_rows(s);
     END IF;
     folded := arcanea.fold_counts(s);
     -- Writers that found the slot taken committed their deltas after the

@@ -316,6 +316,18 @@ CREATE FUNCTION arcanea.hold_slot_rows(s integer) RETURNS boolean
 LANGUAGE sql AS $$
     SELECT pg_catalog.pg_try_advisory_xact_lock(1634886512, s)  -- 'arcp' in ASCII
 $$;
+CREATE FUNCTION arcanea.await_slot_rows(s integer) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    FOR attempt IN 1 .. 100 LOOP
+        IF arcanea.hold_slot_rows(s) THEN
+            RETURN true;
+        END IF;
+        PERFORM pg_catalog.pg_sleep(0.001);
+    END LOOP;
+    RETURN false;
+END
+$$;
 CREATE FUNCTION arcanea.rating_average(total bigint, n bigint) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN n > 0 THEN pg_catalog.round(total::numeric / n, 2) END
@@ -511,6 +523,13 @@ BEGIN
                 RETURN 0;
             END IF;
         END IF;
+    END IF;
+    -- An in-place writer holding the slot: give it up to 100 ms to commit
+    -- (it folds then) or roll back (then this fold is the one left).  Not
+    -- before the second fold: a holder then may be waiting at its commit
+    -- for this transaction's exclusive lock, and it folds after it.
+    IF NOT arcanea.hold_slot_rows(s) AND arcanea.slot_has_deltas(s) THEN
+        PERFORM arcanea.await_slot_rows(s);
     END IF;
     folded := arcanea.fold_counts(s);
     -- Writers that found the slot taken committed their deltas after the

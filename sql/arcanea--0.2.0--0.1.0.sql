@@ -617,7 +617,7 @@ DROP TABLE arcanea.creation_count_deltas, arcanea.profile_count_deltas, arcanea.
 DROP FUNCTION arcanea.fold_marked_slots(), arcanea.fold_slot(integer, boolean), arcanea.fold_counts(integer),
     arcanea.count_creation(uuid, integer, integer, integer), arcanea.count_profile(uuid, integer, integer, integer),
     arcanea.count_luminor(uuid, integer, integer, integer, integer), arcanea.queue_fold(integer, boolean),
-    arcanea.count_in_place(integer), arcanea.hold_slot_rows(integer), arcanea.rating_average(bigint, bigint), arcanea.slot_has_deltas(integer),
+    arcanea.count_in_place(integer), arcanea.hold_slot_rows(integer), arcanea.await_slot_rows(integer), arcanea.rating_average(bigint, bigint), arcanea.slot_has_deltas(integer),
     arcanea.count_slot(text, uuid);
 
 -- Counters: back to a row trigger for every change.

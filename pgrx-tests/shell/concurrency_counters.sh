@@ -17,7 +17,8 @@
 # Last, interleavings that random load rarely hits, forced with two
 # sessions: a like while another session holds the creation's slot for an
 # in-place update (the second appends a delta, does not wait, and the
-# holder folds it at its commit); and a message deleted while another is
+# holder folds it at its commit); the same holder rolling back instead (the
+# folder waits for it briefly and folds); and a message deleted while another is
 # being added to the same conversation (last_message_at must stay on the
 # newest message).
 #
@@ -37,7 +38,7 @@ WORK=$(mktemp -d)
 cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-tap_plan 31
+tap_plan 32
 
 # ---------------------------------------------------------------------------
 # Seed: users 1..20 (usernames user1..user20); users 1..4 own the hot
@@ -319,6 +320,49 @@ tap_is "after the holder commits: no delta pending" \
     "$(q "$DB" "SELECT count(*) FROM arcanea.creation_count_deltas WHERE creation_id = bench.cid(9)")" 0
 tap_is "after the holder commits: like_count = 2" \
     "$(q "$DB" "SELECT like_count FROM public.creations WHERE id = bench.cid(9)")" 2
+
+# ---------------------------------------------------------------------------
+# An in-place writer that rolls back while a folder waits for its slot.
+# Session A likes creation 10 in place, then waits for an advisory lock that
+# session C holds, then rolls back.  Session B likes creation 10 meanwhile:
+# its delta's fold finds the slot held and polls for it
+# (await_slot_rows); C lets A go as soon as B polls.  B must get the slot
+# once A is gone and fold its own delta: nobody else is left to.
+# ---------------------------------------------------------------------------
+q "$DB" "INSERT INTO public.creations (id, user_id, title, type, status, published_at)
+         VALUES (bench.cid(10), bench.uid(2), 'Undone', 'image', 'published', now())" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d "$DB" -c "SELECT pg_advisory_lock(4242)" -c "
+DO \$\$
+BEGIN
+    FOR i IN 1 .. 2000 LOOP  -- up to 10 s
+        PERFORM pg_stat_clear_snapshot();
+        EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity
+                           WHERE datname = current_database() AND wait_event = 'PgSleep'
+                             AND query LIKE 'INSERT INTO public.likes%');
+        PERFORM pg_sleep(0.005);
+    END LOOP;
+    PERFORM pg_advisory_unlock(4242);
+END
+\$\$" >"$WORK/releaser.log" 2>&1 &
+releaser=$!
+for _ in $(seq 1 100); do
+    [[ "$(q "$DB" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted")" == 1 ]] && break
+    sleep 0.05
+done
+psql -qX -d "$DB" -c "BEGIN" -c "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(18), bench.cid(10))" \
+    -c "SELECT pg_advisory_xact_lock(4242)" -c "ROLLBACK" >"$WORK/undone.log" 2>&1 &
+undone=$!
+for _ in $(seq 1 100); do
+    [[ "$(q "$DB" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'")" == 1 ]] && break
+    sleep 0.05
+done
+q "$DB" "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(19), bench.cid(10))" >/dev/null
+wait "$undone" || true
+wait "$releaser" || tap_diag "the releaser failed: $(cat "$WORK/releaser.log")"
+tap_is "a writer that rolls back after counting in place: the folder waiting for its slot folds (pending/column/likes)" \
+    "$(q "$DB" "SELECT (SELECT count(*) FROM arcanea.creation_count_deltas WHERE creation_id = bench.cid(10))
+                    || '/' || like_count || '/' || (SELECT count(*) FROM public.likes WHERE creation_id = bench.cid(10))
+                  FROM public.creations WHERE id = bench.cid(10)")" "0/1/1"
 
 # ---------------------------------------------------------------------------
 # A message deleted while another is being added to the same conversation.
