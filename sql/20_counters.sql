@@ -269,7 +269,7 @@ $$;
 
 -- Take slot s's parent rows for this transaction, without waiting: an
 -- advisory lock until commit, that an in-place writer takes before it
--- updates a parent and a folder before it folds (fold_counts()).  So no
+-- updates a parent and a folder before it folds (fold_slot()).  So no
 -- in-place writer shares its slot with another one or with a folder, and
 -- none of them waits for another's row lock.  SKIP LOCKED alone was not
 -- enough: PostgreSQL still waits when it locks a row's newer version
@@ -410,15 +410,14 @@ $$;
 -- Fold one slot's visible deltas into the parent rows this transaction can
 -- lock without waiting (its own in-place updates included); returns how
 -- many deltas it folded.  A slot without deltas costs one index probe.  Deltas of a
--- parent that no longer exists are dropped.  Only a holder of the slot's
--- row calls it.  A slot whose rows an in-place writer still holds is left
--- to that writer, which folds it at its commit (hold_slot_rows()).
+-- parent that no longer exists are dropped.  Only fold_slot() calls it,
+-- holding the slot's row and its rows (hold_slot_rows()).
 CREATE FUNCTION arcanea.fold_counts(s integer) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     folded bigint;
 BEGIN
-    IF NOT arcanea.slot_has_deltas(s) OR NOT arcanea.hold_slot_rows(s) THEN
+    IF NOT arcanea.slot_has_deltas(s) THEN
         RETURN 0;
     END IF;
     IF s < 1024 THEN
@@ -499,7 +498,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     -- The advisory lock of a slot: (this constant, the slot).
     lock_class constant integer := 1634890337;  -- an arbitrary constant
-    folded bigint;
+    folded bigint := 0;
+    held boolean;
 BEGIN
     IF wait THEN
         PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE;
@@ -518,18 +518,22 @@ BEGIN
             END IF;
         END IF;
     END IF;
-    -- An in-place writer holding the slot: give it up to 100 ms to commit
-    -- (it folds then) or roll back (then this fold is the one left).  Not
-    -- before the second fold: a holder then may be waiting at its commit
-    -- for this transaction's exclusive lock, and it folds after it.
-    IF NOT arcanea.hold_slot_rows(s) AND arcanea.slot_has_deltas(s) THEN
-        PERFORM arcanea.await_slot_rows(s);
+    -- The slot's rows.  An in-place writer holding them folds the slot at
+    -- its commit; give it up to 100 ms to commit or roll back (then this
+    -- fold is the one left).  Not before the second fold: a holder then may
+    -- be waiting at its commit for this transaction's exclusive lock, and
+    -- it folds after it.
+    held := arcanea.hold_slot_rows(s) OR (arcanea.slot_has_deltas(s) AND arcanea.await_slot_rows(s));
+    IF held THEN
+        folded := arcanea.fold_counts(s);
     END IF;
-    folded := arcanea.fold_counts(s);
     -- Writers that found the slot taken committed their deltas after the
     -- fold's snapshot; wait until they have, then fold again.
     PERFORM pg_catalog.pg_advisory_xact_lock(lock_class, s);
-    RETURN folded + arcanea.fold_counts(s);
+    IF held OR arcanea.hold_slot_rows(s) THEN
+        folded := folded + arcanea.fold_counts(s);
+    END IF;
+    RETURN folded;
 END
 $$;
 

@@ -428,7 +428,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     folded bigint;
 BEGIN
-    IF NOT arcanea.slot_has_deltas(s) OR NOT arcanea.hold_slot_rows(s) THEN
+    IF NOT arcanea.slot_has_deltas(s) THEN
         RETURN 0;
     END IF;
     IF s < 1024 THEN
@@ -505,7 +505,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     -- The advisory lock of a slot: (this constant, the slot).
     lock_class constant integer := 1634890337;  -- an arbitrary constant
-    folded bigint;
+    folded bigint := 0;
+    held boolean;
 BEGIN
     IF wait THEN
         PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE;
@@ -524,18 +525,22 @@ BEGIN
             END IF;
         END IF;
     END IF;
-    -- An in-place writer holding the slot: give it up to 100 ms to commit
-    -- (it folds then) or roll back (then this fold is the one left).  Not
-    -- before the second fold: a holder then may be waiting at its commit
-    -- for this transaction's exclusive lock, and it folds after it.
-    IF NOT arcanea.hold_slot_rows(s) AND arcanea.slot_has_deltas(s) THEN
-        PERFORM arcanea.await_slot_rows(s);
+    -- The slot's rows.  An in-place writer holding them folds the slot at
+    -- its commit; give it up to 100 ms to commit or roll back (then this
+    -- fold is the one left).  Not before the second fold: a holder then may
+    -- be waiting at its commit for this transaction's exclusive lock, and
+    -- it folds after it.
+    held := arcanea.hold_slot_rows(s) OR (arcanea.slot_has_deltas(s) AND arcanea.await_slot_rows(s));
+    IF held THEN
+        folded := arcanea.fold_counts(s);
     END IF;
-    folded := arcanea.fold_counts(s);
     -- Writers that found the slot taken committed their deltas after the
     -- fold's snapshot; wait until they have, then fold again.
     PERFORM pg_catalog.pg_advisory_xact_lock(lock_class, s);
-    RETURN folded + arcanea.fold_counts(s);
+    IF held OR arcanea.hold_slot_rows(s) THEN
+        folded := folded + arcanea.fold_counts(s);
+    END IF;
+    RETURN folded;
 END
 $$;
 CREATE FUNCTION arcanea.fold_marked_slots() RETURNS trigger

@@ -283,6 +283,15 @@ tap_is "notification grouping held: no (recipient, group_key) notified twice wit
     SELECT user_id, group_key, count(*) FROM public.notifications WHERE group_key IS NOT NULL
      GROUP BY user_id, group_key HAVING count(*) > 1")" 0
 
+# wait_until SQL: poll (every 50 ms, up to 5 s) until SQL returns t.
+wait_until() {
+    for _ in $(seq 1 100); do
+        [[ "$(q "$DB" "$1")" == t ]] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 # hold_open NAME SECONDS SQL: in the background, a session that runs SQL in a
 # transaction and keeps it open SECONDS before it commits (its output in
 # $WORK/NAME.log, its pid in HELD_PID); returns once it is holding.
@@ -291,11 +300,8 @@ hold_open() {
     psql -qX -v ON_ERROR_STOP=1 -d "$DB" -c "BEGIN" -c "$sql" -c "SELECT pg_sleep($secs)" -c "COMMIT" \
         >"$WORK/$name.log" 2>&1 &
     HELD_PID=$!
-    for _ in $(seq 1 100); do
-        [[ "$(q "$DB" "SELECT count(*) FROM pg_stat_activity
-                        WHERE datname = current_database() AND query = 'SELECT pg_sleep($secs)'")" == 1 ]] && return
-        sleep 0.05
-    done
+    wait_until "SELECT count(*) = 1 FROM pg_stat_activity
+                 WHERE datname = current_database() AND query = 'SELECT pg_sleep($secs)'" || true
 }
 
 # ---------------------------------------------------------------------------
@@ -345,17 +351,11 @@ BEGIN
 END
 \$\$" >"$WORK/releaser.log" 2>&1 &
 releaser=$!
-for _ in $(seq 1 100); do
-    [[ "$(q "$DB" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted")" == 1 ]] && break
-    sleep 0.05
-done
+wait_until "SELECT count(*) = 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted" || true
 psql -qX -d "$DB" -c "BEGIN" -c "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(18), bench.cid(10))" \
     -c "SELECT pg_advisory_xact_lock(4242)" -c "ROLLBACK" >"$WORK/undone.log" 2>&1 &
 undone=$!
-for _ in $(seq 1 100); do
-    [[ "$(q "$DB" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'")" == 1 ]] && break
-    sleep 0.05
-done
+wait_until "SELECT count(*) = 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'" || true
 q "$DB" "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(19), bench.cid(10))" >/dev/null
 wait "$undone" || true
 wait "$releaser" || tap_diag "the releaser failed: $(cat "$WORK/releaser.log")"
