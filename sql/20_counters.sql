@@ -257,14 +257,19 @@ $$;
 -- 6.5 s with deltas; pgrx-tests/sql/32_rpc_discovery_test.sql); and in at
 -- most 16 slots (each holds an advisory lock until commit, see
 -- hold_slot_rows(); a bulk statement appends deltas rather than fill the
--- lock table).
+-- lock table).  PL/pgSQL, not SQL: the SQL version read the marks in a
+-- FROM clause, so it was not inlined and planned its body afresh on every
+-- call, 75-89 us each (track_functions on the scale-1 benchmark data).
 CREATE FUNCTION arcanea.count_in_place(s integer) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT pg_catalog.current_setting('transaction_isolation') = 'read committed'
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    marked text := coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '');
+BEGIN
+    RETURN pg_catalog.current_setting('transaction_isolation') = 'read committed'
        AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
-       AND (SELECT pg_catalog.strpos(m, ',' || s || 'p,') + pg_catalog.strpos(m, ',' || s || 'd,') = 0
-               AND pg_catalog.length(m) - pg_catalog.length(pg_catalog.replace(m, ',', '')) <= 16  -- 15 slots marked so far
-              FROM coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '') m)
+       AND pg_catalog.strpos(marked, ',' || s || 'p,') + pg_catalog.strpos(marked, ',' || s || 'd,') = 0
+       AND pg_catalog.length(marked) - pg_catalog.length(pg_catalog.replace(marked, ',', '')) <= 16;  -- 15 slots marked so far
+END
 $$;
 
 -- Take slot s's parent rows for this transaction, without waiting: an

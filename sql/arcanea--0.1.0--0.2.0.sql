@@ -305,12 +305,15 @@ BEGIN
 END
 $$;
 CREATE FUNCTION arcanea.count_in_place(s integer) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT pg_catalog.current_setting('transaction_isolation') = 'read committed'
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    marked text := coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '');
+BEGIN
+    RETURN pg_catalog.current_setting('transaction_isolation') = 'read committed'
        AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
-       AND (SELECT pg_catalog.strpos(m, ',' || s || 'p,') + pg_catalog.strpos(m, ',' || s || 'd,') = 0
-               AND pg_catalog.length(m) - pg_catalog.length(pg_catalog.replace(m, ',', '')) <= 16  -- 15 slots marked so far
-              FROM coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '') m)
+       AND pg_catalog.strpos(marked, ',' || s || 'p,') + pg_catalog.strpos(marked, ',' || s || 'd,') = 0
+       AND pg_catalog.length(marked) - pg_catalog.length(pg_catalog.replace(marked, ',', '')) <= 16;  -- 15 slots marked so far
+END
 $$;
 CREATE FUNCTION arcanea.hold_slot_rows(s integer) RETURNS boolean
 LANGUAGE sql AS $$
