@@ -185,7 +185,12 @@ INSERT INTO arcanea.count_fold_slots (slot) SELECT generate_series(0, 3071);
 -- made beside its function, in 40_luminors_seed.sql.
 
 -- The deltas.  Vacuumed eagerly: every row is deleted within moments of
--- its insert.
+-- its insert.  No primary key (a delta is appended and deleted, never
+-- looked up alone, and a key would be one more index write per event), so
+-- REPLICA IDENTITY FULL: in a publication FOR ALL TABLES (an ETL's change
+-- capture, a logical replica) PostgreSQL refuses to delete from a table
+-- without a replica identity, and every fold, so every like, would fail.
+-- With wal_level = logical a deleted delta then logs its old row too.
 CREATE TABLE arcanea.creation_count_deltas (
     slot        integer NOT NULL,
     creation_id uuid    NOT NULL,
@@ -194,6 +199,7 @@ CREATE TABLE arcanea.creation_count_deltas (
     views       integer NOT NULL DEFAULT 0
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX creation_count_deltas_slot ON arcanea.creation_count_deltas (slot, creation_id);
+ALTER TABLE arcanea.creation_count_deltas REPLICA IDENTITY FULL;
 COMMENT ON TABLE arcanea.creation_count_deltas IS
     'Changes to creations'' like/comment/view counts not yet folded into the row (see arcanea.fold_counters()).';
 
@@ -205,6 +211,7 @@ CREATE TABLE arcanea.profile_count_deltas (
     creations   integer NOT NULL DEFAULT 0
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX profile_count_deltas_slot ON arcanea.profile_count_deltas (slot, profile_id);
+ALTER TABLE arcanea.profile_count_deltas REPLICA IDENTITY FULL;
 COMMENT ON TABLE arcanea.profile_count_deltas IS
     'Changes to profiles'' follower/following/creation counts not yet folded into the row.';
 
@@ -217,6 +224,7 @@ CREATE TABLE arcanea.luminor_count_deltas (
     users        integer NOT NULL DEFAULT 0
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX luminor_count_deltas_slot ON arcanea.luminor_count_deltas (slot, luminor_id);
+ALTER TABLE arcanea.luminor_count_deltas REPLICA IDENTITY FULL;
 COMMENT ON TABLE arcanea.luminor_count_deltas IS
     'Changes to Luminors'' interaction/rating/user counts not yet folded into the row.';
 

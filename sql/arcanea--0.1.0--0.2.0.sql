@@ -259,6 +259,7 @@ CREATE TABLE arcanea.creation_count_deltas (
     views       integer NOT NULL DEFAULT 0
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX creation_count_deltas_slot ON arcanea.creation_count_deltas (slot, creation_id);
+ALTER TABLE arcanea.creation_count_deltas REPLICA IDENTITY FULL;
 COMMENT ON TABLE arcanea.creation_count_deltas IS
     'Changes to creations'' like/comment/view counts not yet folded into the row (see arcanea.fold_counters()).';
 SELECT pg_catalog.pg_extension_config_dump('arcanea.creation_count_deltas', '');
@@ -270,6 +271,7 @@ CREATE TABLE arcanea.profile_count_deltas (
     creations   integer NOT NULL DEFAULT 0
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX profile_count_deltas_slot ON arcanea.profile_count_deltas (slot, profile_id);
+ALTER TABLE arcanea.profile_count_deltas REPLICA IDENTITY FULL;
 COMMENT ON TABLE arcanea.profile_count_deltas IS
     'Changes to profiles'' follower/following/creation counts not yet folded into the row.';
 SELECT pg_catalog.pg_extension_config_dump('arcanea.profile_count_deltas', '');
@@ -282,6 +284,7 @@ CREATE TABLE arcanea.luminor_count_deltas (
     users        integer NOT NULL DEFAULT 0
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX luminor_count_deltas_slot ON arcanea.luminor_count_deltas (slot, luminor_id);
+ALTER TABLE arcanea.luminor_count_deltas REPLICA IDENTITY FULL;
 COMMENT ON TABLE arcanea.luminor_count_deltas IS
     'Changes to Luminors'' interaction/rating/user counts not yet folded into the row.';
 SELECT pg_catalog.pg_extension_config_dump('arcanea.luminor_count_deltas', '');

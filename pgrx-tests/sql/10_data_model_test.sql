@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(420);
+SELECT plan(421);
 
 -- ============================================================================
 -- 1. Tables, columns, types
@@ -125,6 +125,18 @@ INSERT INTO spec_columns (tbl, col, typ, extra) VALUES
 -- 11 tables
 SELECT has_table('public', t, 'table public.' || t || ' exists')
   FROM (SELECT DISTINCT tbl AS t FROM spec_columns) s ORDER BY t;
+-- Every logged table of the extension has a replica identity: in a
+-- publication FOR ALL TABLES (change capture, a logical replica)
+-- PostgreSQL refuses UPDATE and DELETE on a table without one.
+SELECT is((SELECT array_agg(c.oid::regclass::text ORDER BY c.oid::regclass::text)
+             FROM pg_class c JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                             AND d.deptype = 'e'
+                                             AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'arcanea')
+            WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p'
+              AND NOT (c.relreplident = 'f'
+                       OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))
+                       OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)))),
+          NULL, 'every logged table of the extension has a replica identity (a key, or FULL)');
 -- 11 column lists (spec columns plus the documented internal ones, nothing else)
 SELECT columns_are('public', tbl, array_agg(col ORDER BY ord),
                    'public.' || tbl || ' has exactly the spec''s columns'

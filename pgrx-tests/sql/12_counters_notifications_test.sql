@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(135);
+SELECT plan(137);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -446,6 +446,17 @@ SELECT is((SELECT count(*)::int FROM arcanea.creation_count_deltas WHERE creatio
         + (SELECT count(*)::int FROM arcanea.profile_count_deltas WHERE profile_id IN (pg_temp.u(14), pg_temp.u(15))),
           0, 'fold: no delta is left pending');
 SELECT is(current_setting('arcanea.fold_slots'), '', 'fold: the marks are cleared');
+-- The fold deletes deltas: in a publication FOR ALL TABLES (change
+-- capture, a logical replica) that needs a replica identity, or every fold
+-- fails.  The publication is made in this transaction and rolled back.
+SAVEPOINT publication;
+SET LOCAL client_min_messages = error;  -- "wal_level is insufficient" on a bare server
+CREATE PUBLICATION arcanea_test_everything FOR ALL TABLES;
+SET CONSTRAINTS ALL DEFERRED;
+INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(13), pg_temp.c(40));
+SELECT lives_ok('SET CONSTRAINTS ALL IMMEDIATE', 'published: a fold deletes its deltas under a publication FOR ALL TABLES');
+SELECT is(pg_temp.cc(40), '(3,0)', 'published: and the like reached the column');
+ROLLBACK TO SAVEPOINT publication;
 -- A delta whose parent is gone is dropped by the next fold of its slot.
 INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes)
 VALUES (arcanea.count_slot('creations', '00000000-0000-4000-8000-00000000dead'), '00000000-0000-4000-8000-00000000dead', 1);
