@@ -542,7 +542,8 @@ SELECT is(current_setting('arcanea.fold_slots'), ',3071d,0d,',
 -- A SQL function that reads in a FROM clause is not inlined, and called
 -- from PL/pgSQL it is parsed and planned afresh at every call:
 -- count_in_place() was one, 75-89 us of every count.  Such functions are
--- kept off the write path; these are the ones there are, and why each may be.
+-- kept off the path of every like, follow, comment, view and message;
+-- these are the ones there are, and why each may be.
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
             WHERE p.pronamespace = 'arcanea'::regnamespace AND NOT p.proretset
               AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'sql')
@@ -553,7 +554,7 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
                 'query_lexemes',           -- search: planned once per query, then per row
                 'storage_read_allowed',    -- storage policies: once per query
                 'storage_write_allowed'],
-          'no SQL function planned per call on the write path: the non-inlinable ones are these');
+          'no SQL function planned per call on an event''s path: the non-inlinable ones are these');
 
 SELECT * FROM finish();
 ROLLBACK;
