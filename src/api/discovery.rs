@@ -105,8 +105,8 @@ const SEARCH_RANKED_ALL: Stmt = Stmt::read(
 /// its rarest words alone, and checks the others on those: the GIN index
 /// reads a posting list per word, and 30 common words cost 95 ms at scale 1.
 const NARROW_WORDS: usize = 4;
-const NARROW_WORDS_OF: Stmt =
-    Stmt::read(include_str!("../queries/discovery/search_rarest_words.sql"), &[TEXTARRAYOID, INT8OID]);
+const NARROW_QUERY: Stmt =
+    Stmt::read(include_str!("../queries/discovery/search_narrow_query.sql"), &[TEXTARRAYOID, INT8OID]);
 const SEARCH_RANKED_NARROW: Stmt = Stmt::read(
     include_str!("../queries/discovery/search_ranked_narrow.sql"),
     &[TEXTOID, TEXTOID, INT8OID, INT8OID, TEXTOID],
@@ -236,10 +236,9 @@ fn search_creations(
             match page {
                 Some(page) => page,
                 None if required.len() > NARROW_WORDS => {
-                    let narrow: Vec<String> =
-                        db::read(&NARROW_WORDS_OF, &[required.into(), (NARROW_WORDS as i64).into()], collect::<String>)?;
-                    let args =
-                        [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into(), narrow.join(" ").into()];
+                    let narrow: Option<String> =
+                        db::read(&NARROW_QUERY, &[required.into(), (NARROW_WORDS as i64).into()], db::first)?;
+                    let args = [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into(), narrow.into()];
                     db::read(&SEARCH_RANKED_NARROW, &args, ids_and_ranks)?
                 }
                 None => {

@@ -1,6 +1,6 @@
 -- search_creations, a query of many plain words with few matches: as
 -- search_ranked_all.sql, but the GIN index is asked only for the creations
--- with the query's rarest words ($5, search_rarest_words.sql), and the whole
+-- with the query's rarest words ($5, search_narrow_query.sql), and the whole
 -- query is checked on those (ts_match_vq, which the index cannot take: the
 -- planner then reads no posting list of the common words).  Every match of
 -- the query has its rarest words, so the rows are search_ranked_all.sql's.
@@ -8,10 +8,10 @@
 --   $2 text  creation type, or NULL for every type
 --   $3 int8  limit
 --   $4 int8  offset
---   $5 text  the query's rarest words
+--   $5 text  the tsquery of the query's rarest words (search_narrow_query.sql)
 -- Relevance as in search_ranked_all.sql.  Returns (id, rank) in page order.
 WITH q AS (SELECT arcanea.search_query($1) AS query, lower(btrim($1)) AS tag,
-                  arcanea.search_query($5) AS narrow)
+                  $5::tsquery AS narrow)
 SELECT c.id,
        (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
         + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank

@@ -1,0 +1,38 @@
+-- search_creations, a query of many plain words: the tsquery that finds its
+-- candidates (search_ranked_narrow.sql), made of its $2 rarest words, those
+-- whose posting lists the GIN index reads fastest.
+--
+-- Each word is its own stemmed-or-verbatim choice, and the words are ANDed:
+-- ('candl' | 'candle') & 'flame' & ...  Every match of the whole query has
+-- each of these words in one form or the other (the whole query ORs the
+-- all-stemmed and the all-verbatim readings, search_query()), so nothing is
+-- lost.  The two readings ORed whole ('candl' & 'flame' | 'candle' &
+-- 'flame') find the same candidates, but the index took 14-20 ms for them
+-- against 9-11 ms this way (28 common words, scale-1 benchmark data,
+-- 2026-11-30, count of the candidates with the tsquery as a constant).
+--
+-- An English stop word ('over') is left out while the query has other words:
+-- the stemmed reading drops it, so a match need not contain it.  A query of
+-- stop words only has no stemmed reading, and each word's verbatim form is
+-- required.
+--
+-- A word's frequency is that of its most frequent form (stemmed or
+-- verbatim) among the common words (sql/26_search_leaders.sql); a word that
+-- is not common counts as rarest.  Ties keep the query's order.  Its forms
+-- are its lexemes under both configurations, as search_query() makes them
+-- (the same parser and dictionaries), read with builtins only: a call of a
+-- SQL function with a FROM clause per word was planned per word.
+--   $1 text[]  the query's required words (plain words: letters and digits)
+--   $2 int8    how many to keep
+-- Returns one row: the tsquery, as text.
+SELECT string_agg('(' || arcanea.search_query(r.w)::text || ')', ' & ' ORDER BY r.n)
+  FROM (SELECT u.w, u.n
+          FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n)
+         WHERE pg_catalog.to_tsvector('pg_catalog.english', u.w) <> ''
+            OR pg_catalog.to_tsvector('pg_catalog.english', pg_catalog.array_to_string($1::text[], ' ')) = ''
+         ORDER BY (SELECT coalesce(max(l.matches), 0) FROM arcanea.search_common_lexemes l
+                    WHERE l.lexeme = ANY (pg_catalog.tsvector_to_array(
+                              pg_catalog.to_tsvector('pg_catalog.english', u.w)
+                              || pg_catalog.to_tsvector('pg_catalog.simple', u.w)))),
+                  u.n
+         LIMIT $2) r
