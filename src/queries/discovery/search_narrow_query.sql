@@ -14,7 +14,11 @@
 -- An English stop word ('over') is left out while the query has other words:
 -- the stemmed reading drops it, so a match need not contain it.  A query of
 -- stop words only has no stemmed reading, and each word's verbatim form is
--- required.
+-- required.  A word with no lexeme at all ('²²²²': a letter or digit to Rust,
+-- a separator to the parser) requires nothing and is left out too (its
+-- empty tsquery would print as '()', which does not parse).  When no word is
+-- left, the result is NULL, and only the exact-tag match can find a row, as
+-- for the whole query.
 --
 -- A word's frequency is that of its most frequent form (stemmed or
 -- verbatim) among the common words (sql/26_search_leaders.sql); a word that
@@ -29,7 +33,8 @@ SELECT string_agg('(' || arcanea.search_query(r.w)::text || ')', ' & ' ORDER BY 
   FROM (SELECT u.w, u.n
           FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n)
          WHERE pg_catalog.to_tsvector('pg_catalog.english', u.w) <> ''
-            OR pg_catalog.to_tsvector('pg_catalog.english', pg_catalog.array_to_string($1::text[], ' ')) = ''
+            OR (pg_catalog.to_tsvector('pg_catalog.english', pg_catalog.array_to_string($1::text[], ' ')) = ''
+                AND pg_catalog.to_tsvector('pg_catalog.simple', u.w) <> '')
          ORDER BY (SELECT coalesce(max(l.matches), 0) FROM arcanea.search_common_lexemes l
                     WHERE l.lexeme = ANY (pg_catalog.tsvector_to_array(
                               pg_catalog.to_tsvector('pg_catalog.english', u.w)
