@@ -7,9 +7,10 @@
 -- each of these words in one form or the other (the whole query ORs the
 -- all-stemmed and the all-verbatim readings, search_query()), so nothing is
 -- lost.  The two readings ORed whole ('candl' & 'flame' | 'candle' &
--- 'flame') find the same candidates, but the index took 14-20 ms for them
--- against 9-11 ms this way (28 common words, scale-1 benchmark data,
--- 2026-11-30, count of the candidates with the tsquery as a constant).
+-- 'flame') find the same candidates, but counting them took 19.1 ms p50
+-- against 13.6 ms this way (the four rarest of the benchmark's 28-word
+-- query, scale-1 data, 2026-11-30: one pgbench run interleaving the two
+-- tsqueries as constants, 30 s, 1 client).
 --
 -- An English stop word ('over') is left out while the query has other words:
 -- the stemmed reading drops it, so a match need not contain it.  A query of
