@@ -140,6 +140,9 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 --    exclusive) and folds once more.  So the last writer's delta is folded
 --    before anyone is left to fold it: the columns converge when the writes
 --    stop, with no background process, on hosted Supabase too.
+--    A slot folded less than 250 ms ago is folded when that time is up
+--    (the folder waits, holding the slot): a hot row gets a few versions
+--    a second, not one per commit (fold_slot() says why that matters).
 --    A writer that updated a parent in place holds its slot until commit,
 --    and a folder meanwhile leaves the slot alone; so at its commit it
 --    takes the slot's advisory lock shared (a folder still to finish waits
@@ -176,10 +179,11 @@ $$;
 -- row lock, not an advisory lock, because it is free the moment its holder
 -- commits, before the holder's other locks are released (see fold_slot).
 CREATE TABLE arcanea.count_fold_slots (
-    slot integer PRIMARY KEY
+    slot      integer PRIMARY KEY,
+    folded_at timestamptz  -- the slot's last fold at commit (fold_slot())
 );
 COMMENT ON TABLE arcanea.count_fold_slots IS
-    'One row per fold slot of the pending counts; a folder locks its row. No data.';
+    'One row per fold slot of the pending counts; a folder locks its row and notes when it folded.';
 INSERT INTO arcanea.count_fold_slots (slot) SELECT generate_series(0, 3071);
 -- A dump restores the rows over the ones the install made: the trigger is
 -- made beside its function, in 40_luminors_seed.sql.
@@ -506,18 +510,43 @@ $$;
 -- Fold one slot for this transaction's deltas (wait = false, at commit) or
 -- for maintenance (wait = true: wait for the current folder instead of
 -- leaving the work to it).  Returns how many deltas it folded.
+--
+-- At commit, a slot folded less than 250 ms ago is folded when that much
+-- time has passed: the folder holds the slot and waits out the rest, the
+-- writers meanwhile leave their deltas to it (see "How" above), and then
+-- it folds them all at once.  So a hot parent row gets a new version about
+-- four times a second rather than at nearly every commit.  Each version a
+-- fold leaves under the foreign-key KEY SHARE locks of likes and comments
+-- has a multixact for its xmax, which PostgreSQL 15 resolves through its
+-- small SLRU caches at every later visit of the row, and an index entry
+-- that only VACUUM removes once the row no longer fits its page
+-- (HeapTupleIsSurelyDead() does not look into multixacts, so index scans
+-- never mark those entries dead).  With a fold at nearly every commit the
+-- hot creation of the scale-1 benchmark data took 400-500 new versions a
+-- second, 160 dead index entries piled up in a minute, and 32 clients
+-- fell from 820 to 210 transactions a second within that minute, most of
+-- the time waiting in MultiXactMemberSLRU; with this wait, 7 versions a
+-- second, 24 entries, 1,130 a second throughout (pgbench, the hot mix of
+-- scripts/bench.sh for 60 s after a VACUUM; pgrx-tests/bench/analysis.md).
+-- The columns still converge within the wait plus a fold after the last
+-- write.  One wait per transaction at most: a statement that counts in
+-- many slots (an account's erasure) folds the rest without waiting.
 CREATE FUNCTION arcanea.fold_slot(s integer, wait boolean DEFAULT false) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     -- The advisory lock of a slot: (this constant, the slot).
     lock_class constant integer := 1634890337;  -- an arbitrary constant
+    -- The least time between two folds of a slot at commit.
+    fold_interval constant interval := '250 ms';
     folded bigint := 0;
     held boolean;
+    last_folded timestamptz;
+    pause double precision;
 BEGIN
     IF wait THEN
         PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE;
     ELSE
-        PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
+        SELECT f.folded_at INTO last_folded FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
         IF NOT FOUND THEN
             -- Another transaction is folding this slot.  Wait while it is in
             -- its last phase (it holds the advisory lock exclusively), then
@@ -525,7 +554,7 @@ BEGIN
             -- taken: its folder has not yet asked for the exclusive lock, and
             -- when it does it waits for ours and folds our deltas.
             PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, s);
-            PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
+            SELECT f.folded_at INTO last_folded FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
             IF NOT FOUND THEN
                 RETURN 0;
             END IF;
@@ -537,6 +566,14 @@ BEGIN
     -- be waiting at its commit for this transaction's exclusive lock, and
     -- it folds after it.
     held := arcanea.hold_slot_rows(s) OR (arcanea.slot_has_deltas(s) AND arcanea.await_slot_rows(s));
+    -- Holding the slot and its rows (no in-place writer gets them), wait
+    -- out the rest of the interval since the slot's last fold.
+    pause := extract(epoch FROM last_folded + fold_interval - pg_catalog.clock_timestamp());
+    IF pause > 0 AND pg_catalog.current_setting('arcanea.fold_waited', true) IS DISTINCT FROM 'on'
+       AND arcanea.slot_has_deltas(s) THEN
+        PERFORM pg_catalog.set_config('arcanea.fold_waited', 'on', true);
+        PERFORM pg_catalog.pg_sleep(pause);
+    END IF;
     IF held THEN
         folded := arcanea.fold_counts(s);
     END IF;
@@ -545,6 +582,9 @@ BEGIN
     PERFORM pg_catalog.pg_advisory_xact_lock(lock_class, s);
     IF held OR arcanea.hold_slot_rows(s) THEN
         folded := folded + arcanea.fold_counts(s);
+    END IF;
+    IF folded > 0 THEN
+        UPDATE arcanea.count_fold_slots f SET folded_at = pg_catalog.clock_timestamp() WHERE f.slot = s;
     END IF;
     RETURN folded;
 END

@@ -105,22 +105,22 @@ ALTER TABLE public.profile_private
 DROP POLICY creations_select ON public.creations;
 CREATE POLICY creations_select ON public.creations FOR SELECT TO anon, authenticated
     USING ((status = 'published' AND is_public
-            AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = creations.user_id))
+            AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = creations.user_id OFFSET 0))
            OR user_id = (SELECT auth.uid()));
 DROP POLICY follows_select ON public.follows;
 CREATE POLICY follows_select ON public.follows FOR SELECT TO anon, authenticated
     USING (follower_id = (SELECT auth.uid())
-           OR (EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.follower_id)
-               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.following_id)));
+           OR (EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.follower_id OFFSET 0)
+               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = follows.following_id OFFSET 0)));
 DROP POLICY likes_select ON public.likes;
 CREATE POLICY likes_select ON public.likes FOR SELECT TO anon, authenticated
     USING (user_id = (SELECT auth.uid())
-           OR (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id)
-               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = likes.user_id)));
+           OR (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id OFFSET 0)
+               AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = likes.user_id OFFSET 0)));
 DROP POLICY comments_select ON public.comments;
 CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticated
-    USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id)
-           AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = comments.user_id));
+    USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id OFFSET 0)
+           AND EXISTS (SELECT 1 FROM public.profiles p WHERE p.id = comments.user_id OFFSET 0));
 
 -- Erasure (57_erasure.sql), export and presence.  (The index on the actor
 -- of notifications comes with the partitioned notifications, below.)
@@ -240,10 +240,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
            + (pg_catalog.uuid_hash(id) & 1023)
 $$;
 CREATE TABLE arcanea.count_fold_slots (
-    slot integer PRIMARY KEY
+    slot      integer PRIMARY KEY,
+    folded_at timestamptz  -- the slot's last fold at commit (fold_slot())
 );
 COMMENT ON TABLE arcanea.count_fold_slots IS
-    'One row per fold slot of the pending counts; a folder locks its row. No data.';
+    'One row per fold slot of the pending counts; a folder locks its row and notes when it folded.';
 INSERT INTO arcanea.count_fold_slots (slot) SELECT generate_series(0, 3071);
 CREATE TRIGGER count_fold_slots_replace_seeded_row_on_restore BEFORE INSERT
     ON arcanea.count_fold_slots FOR EACH ROW EXECUTE FUNCTION arcanea.replace_seeded_row_on_restore('slot');
@@ -511,13 +512,17 @@ LANGUAGE plpgsql AS $$
 DECLARE
     -- The advisory lock of a slot: (this constant, the slot).
     lock_class constant integer := 1634890337;  -- an arbitrary constant
+    -- The least time between two folds of a slot at commit.
+    fold_interval constant interval := '250 ms';
     folded bigint := 0;
     held boolean;
+    last_folded timestamptz;
+    pause double precision;
 BEGIN
     IF wait THEN
         PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE;
     ELSE
-        PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
+        SELECT f.folded_at INTO last_folded FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
         IF NOT FOUND THEN
             -- Another transaction is folding this slot.  Wait while it is in
             -- its last phase (it holds the advisory lock exclusively), then
@@ -525,7 +530,7 @@ BEGIN
             -- taken: its folder has not yet asked for the exclusive lock, and
             -- when it does it waits for ours and folds our deltas.
             PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, s);
-            PERFORM 1 FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
+            SELECT f.folded_at INTO last_folded FROM arcanea.count_fold_slots f WHERE f.slot = s FOR UPDATE SKIP LOCKED;
             IF NOT FOUND THEN
                 RETURN 0;
             END IF;
@@ -537,6 +542,14 @@ BEGIN
     -- be waiting at its commit for this transaction's exclusive lock, and
     -- it folds after it.
     held := arcanea.hold_slot_rows(s) OR (arcanea.slot_has_deltas(s) AND arcanea.await_slot_rows(s));
+    -- Holding the slot and its rows (no in-place writer gets them), wait
+    -- out the rest of the interval since the slot's last fold.
+    pause := extract(epoch FROM last_folded + fold_interval - pg_catalog.clock_timestamp());
+    IF pause > 0 AND pg_catalog.current_setting('arcanea.fold_waited', true) IS DISTINCT FROM 'on'
+       AND arcanea.slot_has_deltas(s) THEN
+        PERFORM pg_catalog.set_config('arcanea.fold_waited', 'on', true);
+        PERFORM pg_catalog.pg_sleep(pause);
+    END IF;
     IF held THEN
         folded := arcanea.fold_counts(s);
     END IF;
@@ -545,6 +558,9 @@ BEGIN
     PERFORM pg_catalog.pg_advisory_xact_lock(lock_class, s);
     IF held OR arcanea.hold_slot_rows(s) THEN
         folded := folded + arcanea.fold_counts(s);
+    END IF;
+    IF folded > 0 THEN
+        UPDATE arcanea.count_fold_slots f SET folded_at = pg_catalog.clock_timestamp() WHERE f.slot = s;
     END IF;
     RETURN folded;
 END

@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(137);
+SELECT plan(144);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -538,6 +538,39 @@ SELECT arcanea.queue_fold(3071, true), arcanea.queue_fold(0, false), arcanea.que
        arcanea.queue_fold(0, true);
 SELECT is(current_setting('arcanea.fold_slots'), ',3071d,0d,',
           'fold slots: the last and the first slot marked, each once, d over p');
+
+-- A slot folded less than 250 ms ago waits out the rest before it folds
+-- (so a hot row is rewritten a few times a second, not at every commit),
+-- once per transaction; maintenance (wait = true) never waits.  Here the
+-- slot of creation 40 "was folded" 50 ms ago, by hand.
+SELECT set_config('arcanea.fold_waited', '', true);  -- this file is one transaction
+SELECT set_config('arcanea_test.slot', arcanea.count_slot('creations', pg_temp.c(40))::text, true);
+UPDATE arcanea.count_fold_slots SET folded_at = clock_timestamp() - interval '50 ms'
+ WHERE slot = current_setting('arcanea_test.slot')::int;
+INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes)
+VALUES (current_setting('arcanea_test.slot')::int, pg_temp.c(40), 1);
+SELECT set_config('arcanea_test.t0', clock_timestamp()::text, true);
+SELECT is(arcanea.fold_slot(current_setting('arcanea_test.slot')::int), 1::bigint,
+          'fold interval: the delta is folded');
+SELECT cmp_ok(clock_timestamp() - current_setting('arcanea_test.t0')::timestamptz, '>=', interval '190 ms',
+              'fold interval: after waiting out the 250 ms since the slot''s last fold');
+SELECT cmp_ok((SELECT folded_at FROM arcanea.count_fold_slots WHERE slot = current_setting('arcanea_test.slot')::int),
+              '>=', current_setting('arcanea_test.t0')::timestamptz, 'fold interval: the fold notes its time');
+INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes)
+VALUES (current_setting('arcanea_test.slot')::int, pg_temp.c(40), -1);
+SELECT set_config('arcanea_test.t0', clock_timestamp()::text, true);
+SELECT is(arcanea.fold_slot(current_setting('arcanea_test.slot')::int), 1::bigint,
+          'fold interval: folded again at once');
+SELECT cmp_ok(clock_timestamp() - current_setting('arcanea_test.t0')::timestamptz, '<', interval '100 ms',
+              'fold interval: a transaction waits once at most (it already waited)');
+SELECT set_config('arcanea.fold_waited', '', true);
+INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes)
+VALUES (current_setting('arcanea_test.slot')::int, pg_temp.c(40), 1), (current_setting('arcanea_test.slot')::int, pg_temp.c(40), -1);
+SELECT set_config('arcanea_test.t0', clock_timestamp()::text, true);
+SELECT is(arcanea.fold_slot(current_setting('arcanea_test.slot')::int, true), 2::bigint,
+          'fold interval: maintenance folds');
+SELECT cmp_ok(clock_timestamp() - current_setting('arcanea_test.t0')::timestamptz, '<', interval '100 ms',
+              'fold interval: and does not wait');
 
 -- A SQL function that reads in a FROM clause is not inlined, and called
 -- from PL/pgSQL it is parsed and planned afresh at every call:
