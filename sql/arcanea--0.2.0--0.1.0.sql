@@ -262,6 +262,8 @@ DROP POLICY likes_select ON public.likes;
 CREATE POLICY likes_select ON public.likes FOR SELECT TO anon, authenticated
     USING (user_id = (SELECT auth.uid())
            OR EXISTS (SELECT 1 FROM public.creations c WHERE c.id = likes.creation_id));
+DROP INDEX public.idx_comments_creation_id;
+CREATE INDEX idx_comments_creation_id ON public.comments (creation_id, created_at);
 DROP POLICY comments_select ON public.comments;
 CREATE POLICY comments_select ON public.comments FOR SELECT TO anon, authenticated
     USING (EXISTS (SELECT 1 FROM public.creations c WHERE c.id = comments.creation_id));

@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(144);
+SELECT plan(146);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -571,6 +571,16 @@ SELECT is(arcanea.fold_slot(current_setting('arcanea_test.slot')::int, true), 2:
           'fold interval: maintenance folds');
 SELECT cmp_ok(clock_timestamp() - current_setting('arcanea_test.t0')::timestamptz, '<', interval '100 ms',
               'fold interval: and does not wait');
+-- A Luminor's slot never waits: nothing locks a Luminor's row per event.
+SELECT set_config('arcanea_test.lslot', arcanea.count_slot('luminors', (SELECT min(id::text)::uuid FROM public.luminors))::text, true);
+UPDATE arcanea.count_fold_slots SET folded_at = clock_timestamp() WHERE slot = current_setting('arcanea_test.lslot')::int;
+INSERT INTO arcanea.luminor_count_deltas (slot, luminor_id, interactions)
+VALUES (current_setting('arcanea_test.lslot')::int, (SELECT min(id::text)::uuid FROM public.luminors), 0);
+SELECT set_config('arcanea_test.t0', clock_timestamp()::text, true);
+SELECT is(arcanea.fold_slot(current_setting('arcanea_test.lslot')::int), 1::bigint,
+          'fold interval: a Luminor''s slot folds');
+SELECT cmp_ok(clock_timestamp() - current_setting('arcanea_test.t0')::timestamptz, '<', interval '100 ms',
+              'fold interval: at once, however recent its last fold');
 
 -- A SQL function that reads in a FROM clause is not inlined, and called
 -- from PL/pgSQL it is parsed and planned afresh at every call:
