@@ -846,16 +846,13 @@ SELECT row_eq($$SELECT title, is_read FROM public.notifications WHERE id = '9000
 -- a probe is made to look dear, so that the planner would hash any check
 -- it could.
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION pg_temp.hashed_subplans(q text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    n bigint := 0;
+CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-        n := n + (line ~ 'hashed SubPlan')::int;
-    END LOOP;
-    RETURN n;
+    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q;
 END
+$$;
+CREATE FUNCTION pg_temp.hashed_subplans(q text) RETURNS bigint LANGUAGE sql AS $$
+    SELECT count(*) FROM pg_temp.plan_lines(q) l WHERE l ~ 'hashed SubPlan'
 $$;
 SET LOCAL random_page_cost = 1000000;
 SET LOCAL enable_bitmapscan = off;
@@ -883,11 +880,6 @@ SET LOCAL enable_incremental_sort = off;
 PREPARE first_comments(uuid) AS
     SELECT id FROM public.comments WHERE creation_id = $1 AND parent_comment_id IS NULL
      ORDER BY created_at, id LIMIT 20;
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN
-    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q;
-END
-$$;
 SELECT is((SELECT count(*) FROM pg_temp.plan_lines($$EXECUTE first_comments('00000000-0000-4000-8000-000000000000')$$) l
             WHERE l ~ 'Sort'), 0::bigint,
           'comment plans: a generic plan reads a creation''s comments by created_at, id without sorting');
