@@ -24,7 +24,7 @@
 -- of them (search_common_lexemes.floor): so the top of each list is exact.
 -- A creation that is hidden, deleted or edited leaves the lists at once.
 -- Which words are common, and the lists' length, are set again by
--- arcanea.refresh_search_leaders() (weekly job, upgrade, bulk loads).
+-- arcanea.refresh_search_leaders() (weekly job, after an upgrade or a bulk load).
 -- ============================================================================
 
 -- A word is common from this many matches: below it, ranking every match

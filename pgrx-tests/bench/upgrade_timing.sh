@@ -126,7 +126,7 @@ WARNINGS=$(grep -c WARNING "$WORK/update.err" || true)
     echo "| data set | scale $SCALE, seed $SEED: $COUNTS; database $DB_SIZE |"
     echo "| generated at $OLD in | ${GEN_SECONDS} s (once; copied for each run in $((COPY_MS / 1000)) s) |"
     echo "| **ALTER EXTENSION arcanea UPDATE** | **$UPDATE_MS ms** |"
-    echo "| warnings | $WARNINGS (a limit left NOT VALID over old rows would be one) |"
+    echo "| warnings | $WARNINGS (one asks for \`refresh_search_leaders()\` where there are creations; a limit left NOT VALID over old rows would be another) |"
     echo
     echo "Each relation the update locked, with the strongest lock it took and how long it held it"
     echo "(from the first 10 ms sample that saw the lock to the commit). Indexes are left out: their"
