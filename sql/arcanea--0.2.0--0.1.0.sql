@@ -27,10 +27,11 @@ ALTER INDEX public.idx_creations_search RESET (fastupdate);
 DROP TRIGGER creations_maintain_leaders ON public.creations;
 DROP FUNCTION arcanea.creations_maintain_leaders(), arcanea.refresh_search_leaders(),
               arcanea.query_lexemes(tsquery), arcanea.leader_keys(tsvector, text[]), arcanea.lexeme_score(tsvector, text), arcanea.lexeme_query(text),
-              arcanea.search_leaders_kept(), arcanea.search_leaders_min_matches();
+              arcanea.search_leaders_kept(), arcanea.search_leaders_min_matches(),
+              arcanea.search_leaders_refresh_lock();
 ALTER EXTENSION arcanea DROP TABLE arcanea.search_leaders;
 ALTER EXTENSION arcanea DROP TABLE arcanea.search_common_lexemes;
-DROP TABLE arcanea.search_leaders, arcanea.search_common_lexemes;
+DROP TABLE arcanea.search_leaders, arcanea.search_common_lexemes, arcanea.search_leaders_pending;
 
 -- Materialised feeds (derived from follows and creations: nothing is lost).
 DROP TRIGGER follows_maintain_feed ON public.follows;
