@@ -3,7 +3,7 @@
 -- match; the lists follow publishes, hides, edits and deletes at once, and
 -- stay equal at the top to what a refresh computes.
 BEGIN;
-SELECT plan(24);
+SELECT plan(26);
 
 \ir fixtures/act_as.sql
 
@@ -88,6 +88,14 @@ SELECT results_eq($$SELECT id FROM search_creations('quiet zephyr morning anothe
 SELECT results_eq($$SELECT id FROM search_creations('quiet zephyr morning work over', NULL, 20)$$,
                   $$SELECT * FROM pg_temp.ranked('quiet zephyr morning work over', NULL, 20)$$,
                   'five words, the rarest a stop word: the same');
+-- Five words, three of them stop words: two words are left for the index,
+-- and the statement's four conditions repeat the first.
+SELECT results_eq($$SELECT id FROM search_creations('the zephyr of a morning', NULL, 20)$$,
+                  $$SELECT * FROM pg_temp.ranked('the zephyr of a morning', NULL, 20)$$,
+                  'five words, two left after the stop words: the same');
+SELECT results_eq($$SELECT id FROM search_creations('the zephyr of a an', NULL, 20)$$,
+                  $$SELECT * FROM pg_temp.ranked('the zephyr of a an', NULL, 20)$$,
+                  'five words, one left after the stop words: the same');
 SELECT results_eq($$SELECT id FROM search_creations('over and the a an', NULL, 20)$$,
                   $$SELECT * FROM pg_temp.ranked('over and the a an', NULL, 20)$$,
                   'five stop words: the same');

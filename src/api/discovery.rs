@@ -104,12 +104,14 @@ const SEARCH_RANKED_ALL: Stmt = Stmt::read(
 /// A query of more than this many plain words finds its matches through
 /// its rarest words alone, and checks the others on those: the GIN index
 /// reads a posting list per word, and 30 common words cost 95 ms at scale 1.
+/// search_ranked_narrow.sql has one index condition per word (a test below
+/// holds the two together).
 const NARROW_WORDS: usize = 4;
 const NARROW_QUERY: Stmt =
     Stmt::read(include_str!("../queries/discovery/search_narrow_query.sql"), &[TEXTARRAYOID, INT8OID]);
 const SEARCH_RANKED_NARROW: Stmt = Stmt::read(
     include_str!("../queries/discovery/search_ranked_narrow.sql"),
-    &[TEXTOID, TEXTOID, INT8OID, INT8OID, TEXTOID],
+    &[TEXTOID, TEXTOID, INT8OID, INT8OID, TEXTARRAYOID],
 );
 const COMMON_WORD: Stmt = Stmt::read(
     "SELECT EXISTS (SELECT 1 FROM arcanea.search_common_lexemes l
@@ -236,7 +238,7 @@ fn search_creations(
             match page {
                 Some(page) => page,
                 None if required.len() > NARROW_WORDS => {
-                    let narrow: Option<String> =
+                    let narrow: Option<Vec<String>> =
                         db::read(&NARROW_QUERY, &[required.into(), (NARROW_WORDS as i64).into()], db::first)?;
                     let args = [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into(), narrow.into()];
                     db::read(&SEARCH_RANKED_NARROW, &args, ids_and_ranks)?
@@ -344,6 +346,17 @@ mod unit {
         assert_eq!(super::estimated_rows(&doc), Some(136_512.0));
         assert_eq!(super::estimated_rows(&serde_json::json!([])), None);
         assert_eq!(super::estimated_rows(&serde_json::json!({"Plan": 1})), None);
+    }
+
+    #[test]
+    fn the_narrow_statement_has_a_condition_per_narrow_word() {
+        let sql = include_str!("../queries/discovery/search_ranked_narrow.sql");
+        let code: String = sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
+        let conditions = code.matches("c.search_vector @@ ").count();
+        assert_eq!(conditions, super::NARROW_WORDS, "{code}");
+        for k in 1..=super::NARROW_WORDS {
+            assert!(code.contains(&format!("q.narrow[{k}]")), "no condition reads word {k}");
+        }
     }
 
     /// The columns of a composite type as sql/60_api_types.sql declares

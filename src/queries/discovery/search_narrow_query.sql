@@ -1,16 +1,18 @@
--- search_creations, a query of many plain words: the tsquery that finds its
--- candidates (search_ranked_narrow.sql), made of its $2 rarest words, those
--- whose posting lists the GIN index reads fastest.
+-- search_creations, a query of many plain words: the tsqueries that find its
+-- candidates (search_ranked_narrow.sql), one for each of its $2 rarest words,
+-- those whose posting lists the GIN index reads fastest.
 --
--- Each word is its own stemmed-or-verbatim choice, and the words are ANDed:
--- ('candl' | 'candle') & 'flame' & ...  Every match of the whole query has
--- each of these words in one form or the other (the whole query ORs the
--- all-stemmed and the all-verbatim readings, search_query()), so nothing is
--- lost.  The two readings ORed whole ('candl' & 'flame' | 'candle' &
--- 'flame') find the same candidates, but counting them took 19.1 ms p50
--- against 13.6 ms this way (the four rarest of the benchmark's 28-word
--- query, scale-1 data, 2026-11-30: one pgbench run interleaving the two
--- tsqueries as constants, 30 s, 1 client).
+-- Each word is its own stemmed-or-verbatim choice: ('candl' | 'candle').
+-- Every match of the whole query has each of these words in one form or the
+-- other (the whole query ORs the all-stemmed and the all-verbatim readings,
+-- search_query()), so nothing is lost.  The two readings ORed whole
+-- ('candl' & 'flame' | 'candle' & 'flame') find the same candidates, but
+-- counting them took 19.1 ms p50 against 13.6 ms with each word its own
+-- choice (the four rarest of the benchmark's 28-word query, scale-1 data,
+-- 2026-11-30: one pgbench run interleaving the two tsqueries as constants,
+-- 30 s, 1 client).  The words are returned apart, not ANDed into one
+-- tsquery: search_ranked_narrow.sql gives each its own index condition (see
+-- there why).
 --
 -- An English stop word ('over') is left out while the query has other words:
 -- the stemmed reading drops it, so a match need not contain it.  A query of
@@ -29,8 +31,9 @@
 -- SQL function with a FROM clause per word was planned per word.
 --   $1 text[]  the query's required words (plain words: letters and digits)
 --   $2 int8    how many to keep
--- Returns one row: the tsquery, as text.
-SELECT string_agg('(' || arcanea.search_query(r.w)::text || ')', ' & ' ORDER BY r.n)
+-- Returns one row: the words' tsqueries as text, in the query's order (NULL:
+-- no word left).
+SELECT array_agg(arcanea.search_query(r.w)::text ORDER BY r.n)
   FROM (SELECT u.w, u.n
           FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n)
          WHERE pg_catalog.to_tsvector('pg_catalog.english', u.w) <> ''
