@@ -467,13 +467,27 @@ job_vars() {
     printf '%s\0' "${args[@]}"
 }
 
-# run_pgbench NAME DB CLIENTS [pgbench args...]: prints the stats line.
+# cpu_ticks: the machine's CPU time so far, in ticks, and the part of it
+# the hypervisor gave to other guests (steal): "total steal" (/proc/stat).
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9; exit }' /proc/stat; }
+# autovacuum_work DB: the vacuums and analyzes autovacuum has finished in DB
+# so far, and its workers running now: "finished running".
+autovacuum_work() {
+    "$(pg_bin psql)" -h 127.0.0.1 -p "$PORT" -U postgres -d "$1" -At -F' ' -c "
+        SELECT (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_all_tables),
+               (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker')"
+}
+
+# run_pgbench NAME DB CLIENTS [pgbench args...]: prints the stats line, and
+# writes what else ran meanwhile to $LOGS/NAME.env (see job_env).
 run_pgbench() {
-    local name=$1 db=$2 clients=$3
+    local name=$1 db=$2 clients=$3 t0 s0 d0 r0 t1 s1 d1 r1
     shift 3
     local threads=$((clients < 2 ? 1 : 2))
     rm -f "$LOGS/$name".*
     mkdir -p "$LOGS"
+    read -r d0 r0 < <(autovacuum_work "$db")
+    read -r t0 s0 < <(cpu_ticks)
     if ! "$(pg_bin pgbench)" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared \
             -c "$clients" -j "$threads" -T "$DURATION" --log --log-prefix="$LOGS/$name" \
             "$@" "$db" >"$LOGS/$name.out" 2>&1; then
@@ -482,6 +496,12 @@ run_pgbench() {
         echo "0 - - - -"
         return
     fi
+    read -r t1 s1 < <(cpu_ticks)
+    read -r d1 r1 < <(autovacuum_work "$db")
+    # steal % of the job's CPU time, autovacuum runs finished during it,
+    # workers running at its start and at its end
+    awk -v t=$((t1 - t0)) -v s=$((s1 - s0)) 'BEGIN { printf "%.1f", (t > 0 ? 100 * s / t : 0) }' >"$LOGS/$name.env"
+    echo " $((d1 - d0)) ${r0:-?} ${r1:-?}" >>"$LOGS/$name.env"
     # pgbench names its logs PREFIX.PID[.THREAD]
     percentiles "$LOGS/$name".[0-9]*
 }
@@ -847,6 +867,20 @@ for spec in "${READ_JOBS[@]}"; do
     done
     printf '%s sanity %-26s ours %5s rows   conventional %5s rows\n' "$(stamp)" "$id" "${ROWS[$id.ours]}" "${ROWS[$id.ref]}" >&2
 done
+# Autovacuum after the writes above (the hot mix, the conventional copy's
+# refresh) would share the machine's CPUs with the 1-client reads: the reads
+# start when its workers have finished, after at most 5 minutes.
+settle_start=$SECONDS
+READS_SETTLED="no autovacuum worker was running"
+running=$(value "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+if [[ "$running" != 0 ]]; then
+    while [[ "$running" != 0 ]] && ((SECONDS - settle_start < 300)); do
+        sleep 2
+        running=$(value "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+    done
+    READS_SETTLED="they started after $((SECONDS - settle_start)) s of waiting for autovacuum's workers ($running still running)"
+fi
+say "data-shape reads: $READS_SETTLED"
 # The runs.  Notices off: the stop-word query raises one per call.
 for spec in "${READ_JOBS[@]}"; do
     IFS='|' read -r id group label clients ours ref vars <<<"$spec"
@@ -982,7 +1016,7 @@ declare -p BUILD BUILD_DESC SO_SHA GIT_REV PG_VERSION GEN_SECONDS reuse DATA_COU
     JOBS API_JOBS HOT_MIX HOT_MIX_CLIENTS CONV_DESC REF_NOTE ROWS DURATION WARMUP FLOOR_SCALE QUICK FAILURES RUN_DATE \
     SOAK_RAN SOAK_DURATION SOAK_WARMUP SOAK_CLIENTS SOAK_SCRIPTS SOAK_WEIGHTS RATE_LIMITS \
     READ_JOBS SHAPES_DESC SHAPES_DETAIL SHAPE_READERS SHAPE_BANDS FEED_NOTES CONV_READS_DESC MIX_N MIX_DESC \
-    READ_SIZES PUBLISH_JOBS >"$STATE"
+    READ_SIZES PUBLISH_JOBS READS_SETTLED >"$STATE"
 if ((SOAK_RAN)); then cat "$STATE.soak" >>"$STATE"; rm -f "$STATE.soak"; fi
 
 else
@@ -991,6 +1025,7 @@ else
     SOAK_RAN=0   # a state written before the soak stage existed
     API_JOBS=() HOT_MIX=()   # one written before the conventional reference and the hot mix
     READ_JOBS=() PUBLISH_JOBS=()   # one written before the data shapes
+    READS_SETTLED=   # one written before the reads waited for autovacuum
     source "$STATE"
     ALL_JOBS=("${JOBS[@]}" "${API_JOBS[@]}")
     declare -A STATS
@@ -1313,6 +1348,35 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
         echo "| target | measured | |"
         echo "| --- | --- | --- |"
         printf '%s\n' "${ADV_TARGETS[@]}"
+        echo
+        echo "### What else ran during the reads"
+        echo
+        echo "${READS_SETTLED:+The data-shape reads: $READS_SETTLED. }For each read job, the share of the machine's CPU time"
+        echo "that the hypervisor gave to other guests while it ran (steal, from \`/proc/stat\`), and autovacuum's"
+        echo "vacuums and analyzes of this database that finished during the job, with its workers running at the"
+        echo "job's start and end. Listed: the jobs with steal of 1% or more, or any autovacuum."
+        echo
+        env_rows=() env_quiet=0 env_missing=0
+        for spec in "${READ_JOBS[@]}"; do
+            IFS='|' read -r id group label clients ours ref vars <<<"$spec"
+            for side in ours ref; do
+                if [[ ! -s "$LOGS/$id.$side.env" ]]; then env_missing=$((env_missing + 1)); continue; fi
+                read -r steal av_done av_start av_end <"$LOGS/$id.$side.env"
+                if awk -v s="$steal" 'BEGIN { exit !(s + 0 >= 1) }' || [[ "$av_done $av_start $av_end" != "0 0 0" ]]; then
+                    [[ $side == ours ]] && who=ours || who=conventional
+                    env_rows+=("| $id | $who | $steal% | $av_done | $av_start / $av_end |")
+                else
+                    env_quiet=$((env_quiet + 1))
+                fi
+            done
+        done
+        if [[ ${#env_rows[@]} -gt 0 ]]; then
+            echo "| job | side | steal | autovacuum runs finished | workers at start / end |"
+            echo "| --- | --- | --- | --- | --- |"
+            printf '%s\n' "${env_rows[@]}"
+            echo
+        fi
+        echo "The other $env_quiet jobs ran with steal under 1% and no autovacuum.$( ((env_missing)) && echo " $env_missing jobs have no record (a run made before it was kept).")"
         echo
         echo "### Sizes"
         echo
