@@ -2503,6 +2503,10 @@ COMMENT ON FUNCTION arcanea.apply_privileges() IS
     'Sets the privileges of every object of the extension to exactly what its design intends, whatever the database granted before. Safe to run again.';
 SELECT arcanea.apply_privileges();
 
+-- get_user_feed plans its statements once per session (sql/90_finalize.sql
+-- says why).
+ALTER FUNCTION public.get_user_feed(uuid, integer, integer, text) SET plan_cache_mode = force_generic_plan;
+
 DO $notice$
 BEGIN
     IF EXISTS (SELECT 1 FROM public.creations) THEN

@@ -698,6 +698,8 @@ ALTER TABLE public.profiles
     DROP CONSTRAINT profiles_stripe_subscription_id_length;
 DROP FUNCTION arcanea.texts_within(text[], integer);
 
+ALTER FUNCTION public.get_user_feed(uuid, integer, integer, text) RESET plan_cache_mode;
+
 -- The API roles' statement timeouts are roles' settings, not the
 -- extension's objects: they stay.
 

@@ -2,7 +2,7 @@
 -- out, what vanishes at once, and that the incremental state always equals a
 -- rebuild from follows and creations.
 BEGIN;
-SELECT plan(34);
+SELECT plan(36);
 
 \ir fixtures/act_as.sql
 
@@ -77,6 +77,13 @@ SELECT results_eq($$SELECT id FROM get_user_feed(p_limit => 10, p_offset => 20)$
 SELECT is((SELECT count(*)::int FROM get_user_feed(p_limit => 100)),
           (SELECT count(*)::int FROM pg_temp.expected('eeeeeeee-0000-4000-8000-0000000000e5')),
           'materialised: every entry once');
+-- Its statements use plans made once per session (sql/90_finalize.sql);
+-- the setting is the function's own and the caller's is left as it was.
+SELECT is((SELECT current_setting('plan_cache_mode')), 'auto',
+          'after a feed call the caller''s plan_cache_mode is still auto');
+SELECT ok((SELECT 'plan_cache_mode=force_generic_plan' = ANY (proconfig) FROM pg_proc
+            WHERE oid = 'public.get_user_feed(uuid, integer, integer, text)'::regprocedure),
+          'get_user_feed plans its statements generically');
 RESET ROLE;
 
 -- ------------------------------------------------------------ what fans out
