@@ -90,6 +90,17 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     UNION
     SELECT '#' || t, arcanea.lexeme_score(vector, t) FROM unnest(tags) AS t
 $$;
+-- The lists a creation joins: its keys on a common word's list where it
+-- scores at least the list's floor (the trigger below, and a refresh's
+-- re-apply of the creations written meanwhile).
+CREATE FUNCTION arcanea.leader_keys_above_floor(vector tsvector, tags text[])
+RETURNS TABLE (key text, score real)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT k.key, k.score
+      FROM arcanea.leader_keys(vector, tags) k
+      JOIN arcanea.search_common_lexemes l ON l.lexeme = k.key
+     WHERE k.score >= l.floor
+$$;
 
 -- A refresh computes the new lists from one snapshot, for minutes on a large
 -- database, without stopping publishes (see refresh_search_leaders()).
@@ -124,9 +135,7 @@ BEGIN
     IF TG_OP <> 'DELETE' AND NEW.status = 'published' AND NEW.is_public THEN
         INSERT INTO arcanea.search_leaders (lexeme, score, created_at, creation_id)
         SELECT k.key, k.score, NEW.created_at, NEW.id
-          FROM arcanea.leader_keys(NEW.search_vector, NEW.tags) k
-          JOIN arcanea.search_common_lexemes l ON l.lexeme = k.key
-         WHERE k.score >= l.floor
+          FROM arcanea.leader_keys_above_floor(NEW.search_vector, NEW.tags) k
             ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
@@ -228,9 +237,7 @@ BEGIN
     SELECT k.key, k.score, c.created_at, c.id
       FROM pg_temp.refreshed_pending p
       JOIN public.creations c ON c.id = p.creation_id AND c.status = 'published' AND c.is_public
-     CROSS JOIN LATERAL arcanea.leader_keys(c.search_vector, c.tags) k
-      JOIN arcanea.search_common_lexemes l ON l.lexeme = k.key
-     WHERE k.score >= l.floor
+     CROSS JOIN LATERAL arcanea.leader_keys_above_floor(c.search_vector, c.tags) k
         ON CONFLICT DO NOTHING;
     RETURN QUERY SELECT (SELECT count(*) FROM arcanea.search_common_lexemes),
                         (SELECT count(*) FROM arcanea.search_leaders);

@@ -242,6 +242,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE kind WHEN 'creations' THEN 0 WHEN 'luminors' THEN 1024 WHEN 'profiles' THEN 2048 END
            + (pg_catalog.uuid_hash(id) & 1023)
 $$;
+-- The kind of a slot's parents: count_slot's numbering read back.
+CREATE FUNCTION arcanea.count_slot_kind(s integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE s / 1024 WHEN 0 THEN 'creations' WHEN 1 THEN 'luminors' ELSE 'profiles' END
+$$;
 CREATE TABLE arcanea.count_fold_slots (
     slot      integer PRIMARY KEY,
     folded_at timestamptz  -- the slot's last fold at commit (fold_slot())
@@ -425,9 +430,9 @@ $$;
 CREATE FUNCTION arcanea.slot_has_deltas(s integer) RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF s < 1024 THEN
+    IF arcanea.count_slot_kind(s) = 'creations' THEN
         RETURN EXISTS (SELECT 1 FROM arcanea.creation_count_deltas d WHERE d.slot = s);
-    ELSIF s < 2048 THEN
+    ELSIF arcanea.count_slot_kind(s) = 'luminors' THEN
         RETURN EXISTS (SELECT 1 FROM arcanea.luminor_count_deltas d WHERE d.slot = s);
     END IF;
     RETURN EXISTS (SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s);
@@ -441,7 +446,7 @@ BEGIN
     IF NOT arcanea.slot_has_deltas(s) THEN
         RETURN 0;
     END IF;
-    IF s < 1024 THEN
+    IF arcanea.count_slot_kind(s) = 'creations' THEN
         WITH pending AS (
             SELECT d.creation_id AS id, sum(d.likes) AS likes, sum(d.comments) AS comments,
                    sum(d.views) AS views, count(*) AS n
@@ -461,7 +466,7 @@ BEGIN
               FROM pending p WHERE c.id = p.id AND c.id IN (SELECT h.id FROM held h)
             RETURNING p.n)
         SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
-    ELSIF s < 2048 THEN
+    ELSIF arcanea.count_slot_kind(s) = 'luminors' THEN
         WITH pending AS (
             SELECT d.luminor_id AS id, sum(d.interactions) AS interactions, sum(d.ratings) AS ratings,
                    sum(d.rating_sum) AS rating_sum, sum(d.users) AS users, count(*) AS n
@@ -547,12 +552,12 @@ BEGIN
     held := arcanea.hold_slot_rows(s) OR (arcanea.slot_has_deltas(s) AND arcanea.await_slot_rows(s));
     -- Holding the slot and its rows (no in-place writer gets them), wait
     -- out the rest of the interval since the slot's last fold.  Not in a
-    -- Luminor's slot (1024-2047): no event takes a foreign-key lock on a
+    -- Luminor's slot: no event takes a foreign-key lock on a
     -- Luminor's row, so its versions do not pile up, and the wait there
     -- only cost writers time (add_message as PostgREST calls it, 4
     -- clients, the scale-1 benchmark data: 558 tps with it, 866 without).
     pause := extract(epoch FROM last_folded + fold_interval - pg_catalog.clock_timestamp());
-    IF pause > 0 AND s NOT BETWEEN 1024 AND 2047
+    IF pause > 0 AND arcanea.count_slot_kind(s) <> 'luminors'
        AND pg_catalog.current_setting('arcanea.fold_waited', true) IS DISTINCT FROM 'on'
        AND arcanea.slot_has_deltas(s) THEN
         PERFORM pg_catalog.set_config('arcanea.fold_waited', 'on', true);
@@ -1310,6 +1315,17 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     UNION
     SELECT '#' || t, arcanea.lexeme_score(vector, t) FROM unnest(tags) AS t
 $$;
+-- The lists a creation joins: its keys on a common word's list where it
+-- scores at least the list's floor (the trigger below, and a refresh's
+-- re-apply of the creations written meanwhile).
+CREATE FUNCTION arcanea.leader_keys_above_floor(vector tsvector, tags text[])
+RETURNS TABLE (key text, score real)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT k.key, k.score
+      FROM arcanea.leader_keys(vector, tags) k
+      JOIN arcanea.search_common_lexemes l ON l.lexeme = k.key
+     WHERE k.score >= l.floor
+$$;
 
 -- A refresh computes the new lists from one snapshot, for minutes on a large
 -- database, without stopping publishes (see refresh_search_leaders()).
@@ -1344,9 +1360,7 @@ BEGIN
     IF TG_OP <> 'DELETE' AND NEW.status = 'published' AND NEW.is_public THEN
         INSERT INTO arcanea.search_leaders (lexeme, score, created_at, creation_id)
         SELECT k.key, k.score, NEW.created_at, NEW.id
-          FROM arcanea.leader_keys(NEW.search_vector, NEW.tags) k
-          JOIN arcanea.search_common_lexemes l ON l.lexeme = k.key
-         WHERE k.score >= l.floor
+          FROM arcanea.leader_keys_above_floor(NEW.search_vector, NEW.tags) k
             ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
@@ -1448,9 +1462,7 @@ BEGIN
     SELECT k.key, k.score, c.created_at, c.id
       FROM pg_temp.refreshed_pending p
       JOIN public.creations c ON c.id = p.creation_id AND c.status = 'published' AND c.is_public
-     CROSS JOIN LATERAL arcanea.leader_keys(c.search_vector, c.tags) k
-      JOIN arcanea.search_common_lexemes l ON l.lexeme = k.key
-     WHERE k.score >= l.floor
+     CROSS JOIN LATERAL arcanea.leader_keys_above_floor(c.search_vector, c.tags) k
         ON CONFLICT DO NOTHING;
     RETURN QUERY SELECT (SELECT count(*) FROM arcanea.search_common_lexemes),
                         (SELECT count(*) FROM arcanea.search_leaders);

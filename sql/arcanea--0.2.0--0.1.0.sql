@@ -26,7 +26,7 @@ ALTER INDEX public.idx_creations_search RESET (fastupdate);
 -- Search leaders (derived from creations: nothing is lost).
 DROP TRIGGER creations_maintain_leaders ON public.creations;
 DROP FUNCTION arcanea.creations_maintain_leaders(), arcanea.refresh_search_leaders(),
-              arcanea.query_lexemes(tsquery), arcanea.leader_keys(tsvector, text[]), arcanea.lexeme_score(tsvector, text), arcanea.lexeme_query(text),
+              arcanea.query_lexemes(tsquery), arcanea.leader_keys_above_floor(tsvector, text[]), arcanea.leader_keys(tsvector, text[]), arcanea.lexeme_score(tsvector, text), arcanea.lexeme_query(text),
               arcanea.search_leaders_kept(), arcanea.search_leaders_min_matches(),
               arcanea.search_leaders_refresh_lock();
 ALTER EXTENSION arcanea DROP TABLE arcanea.search_leaders;
@@ -621,7 +621,7 @@ DROP FUNCTION arcanea.fold_marked_slots(), arcanea.fold_slot(integer, boolean), 
     arcanea.count_creation(uuid, integer, integer, integer), arcanea.count_profile(uuid, integer, integer, integer),
     arcanea.count_luminor(uuid, integer, integer, integer, integer), arcanea.queue_fold(integer, boolean),
     arcanea.count_in_place(integer), arcanea.hold_slot_rows(integer), arcanea.await_slot_rows(integer), arcanea.rating_average(bigint, bigint), arcanea.slot_has_deltas(integer),
-    arcanea.count_slot(text, uuid);
+    arcanea.count_slot(text, uuid), arcanea.count_slot_kind(integer);
 
 -- Counters: back to a row trigger for every change.
 DROP TRIGGER follows_release_counts ON public.follows;

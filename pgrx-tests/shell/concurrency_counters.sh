@@ -195,22 +195,21 @@ run_pgbench() { # run_pgbench LOG TX SCRIPT-ARGS...
     pgbench -n -c "$CLIENTS" -j 2 -t "$tx" "$@" "$DB" >"$log" 2>&1 || status=$?
     echo "$status $((SECONDS - start))"
 }
-processed() { sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$1"; }
 
 read -r hot_status hot_secs < <(run_pgbench "$WORK/hot.log" "$HOT_TX" -f "$WORK/hot_like.sql")
 tap_is "phase 1 (16 sessions like/unlike one creation): pgbench exit status" "$hot_status" 0
-tap_is "phase 1: all $((CLIENTS * HOT_TX)) transactions processed" "$(processed "$WORK/hot.log")" "$((CLIENTS * HOT_TX))"
+tap_is "phase 1: all $((CLIENTS * HOT_TX)) transactions processed" "$(pgbench_processed "$WORK/hot.log")" "$((CLIENTS * HOT_TX))"
 tap_diag "phase 1: ${hot_secs}s; $(grep -h '^tps' "$WORK/hot.log" || true)"
 read -r rr_status rr_secs < <(run_pgbench "$WORK/hot_rr.log" "$HOT_TX" -f "$WORK/hot_like_rr.sql")
 tap_is "phase 1b (the same, half the sessions in REPEATABLE READ): pgbench exit status" "$rr_status" 0
-tap_is "phase 1b: all $((CLIENTS * HOT_TX)) transactions processed" "$(processed "$WORK/hot_rr.log")" "$((CLIENTS * HOT_TX))"
+tap_is "phase 1b: all $((CLIENTS * HOT_TX)) transactions processed" "$(pgbench_processed "$WORK/hot_rr.log")" "$((CLIENTS * HOT_TX))"
 tap_diag "phase 1b: ${rr_secs}s; $(grep -h '^tps' "$WORK/hot_rr.log" || true)"
 
 read -r mix_status mix_secs < <(run_pgbench "$WORK/mix.log" "$MIX_TX" \
     -f "$WORK/like.sql@4" -f "$WORK/bulk_like.sql@1" -f "$WORK/follow.sql@3" -f "$WORK/comment.sql@3" \
     -f "$WORK/status.sql@2" -f "$WORK/message.sql@3" -f "$WORK/relationship.sql@1")
 tap_is "phase 2 (weighted mix on hot rows): pgbench exit status" "$mix_status" 0
-tap_is "phase 2: all $((CLIENTS * MIX_TX)) transactions processed" "$(processed "$WORK/mix.log")" "$((CLIENTS * MIX_TX))"
+tap_is "phase 2: all $((CLIENTS * MIX_TX)) transactions processed" "$(pgbench_processed "$WORK/mix.log")" "$((CLIENTS * MIX_TX))"
 tap_diag "phase 2: ${mix_secs}s; $(grep -h '^tps' "$WORK/mix.log" || true)"
 errors=$(grep -hiE 'error|abort|deadlock' "$WORK/hot.log" "$WORK/hot_rr.log" "$WORK/mix.log" || true)
 tap_is "no session reported an error" "$(printf '%s' "$errors" | grep -c . || true)" 0

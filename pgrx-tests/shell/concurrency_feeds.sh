@@ -105,7 +105,7 @@ pgbench -n -c "$CLIENTS" -j 2 -t "$TX" --random-seed=42 -f "$WORK/follow.sql@13"
     -f "$WORK/create.sql@2" -f "$WORK/delete.sql@1" "$DB" >"$WORK/mix.log" 2>&1 || status=$?
 tap_is "16 sessions following, unfollowing, publishing, hiding, creating and deleting: pgbench exit status" "$status" 0
 tap_is "all $((CLIENTS * TX)) transactions processed" \
-    "$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/mix.log")" "$((CLIENTS * TX))"
+    "$(pgbench_processed "$WORK/mix.log")" "$((CLIENTS * TX))"
 tap_diag "$((SECONDS - start))s; $(grep -h '^tps' "$WORK/mix.log" || true)"
 errors=$(grep -hiE 'error|abort|deadlock' "$WORK/mix.log" || true)
 tap_is "no session reported an error" "$(printf '%s' "$errors" | grep -c . || true)" 0

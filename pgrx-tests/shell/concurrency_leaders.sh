@@ -98,8 +98,8 @@ status=0
 pgbench -n -c "$CLIENTS" -j 2 -T "$SECS" --random-seed=42 -f "$WORK/publish.sql@3" -f "$WORK/hide.sql@2" \
     -f "$WORK/retitle.sql@3" -f "$WORK/create.sql@2" -f "$WORK/delete.sql@1" "$DB" >"$WORK/mix.log" 2>&1 || status=$?
 wait "$refresh_pid" || refresh_status=$?
-refreshes=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/refresh.log")
-writes=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/mix.log")
+refreshes=$(pgbench_processed "$WORK/refresh.log")
+writes=$(pgbench_processed "$WORK/mix.log")
 tap_is "one session refreshing, $CLIENTS publishing, hiding, retitling, creating and deleting: pgbench exit statuses" \
     "$refresh_status $status" "0 0"
 tap_diag "$((SECONDS - start))s: $refreshes refreshes, $writes writes; $(grep -h '^tps' "$WORK/mix.log" || true)"

@@ -163,7 +163,7 @@ tap_is "no deadlock (pg_stat_database.deadlocks unchanged)" "$deadlocks_after" "
 if [[ -n "$POOLER" ]]; then
     # Every script run is at least one transaction, and each went through
     # the pooler (pgbench's count of runs, without the aborted ones).
-    runs=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/pgbench.out")
+    runs=$(pgbench_processed "$WORK/pgbench.out")
     tap_ok "the requests went through PgBouncer: ${pooled_xacts:-no} transactions for ${runs:-no} script runs" \
         "$([[ -n "${pooled_xacts:-}" && -n "${runs:-}" && "$runs" -gt 0 && "$pooled_xacts" -ge "$runs" ]] && echo t || echo f)"
     tap_ok "$CLIENTS clients shared $servers backends (at most the pool size, $POOL_SIZE)" \

@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(146);
+SELECT plan(148);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -457,6 +457,17 @@ INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(13), pg_temp.c
 SELECT lives_ok('SET CONSTRAINTS ALL IMMEDIATE', 'published: a fold deletes its deltas under a publication FOR ALL TABLES');
 SELECT is(pg_temp.cc(40), '(3,0)', 'published: and the like reached the column');
 ROLLBACK TO SAVEPOINT publication;
+-- The slot numbering read back, as the fold reads it to pick the table:
+-- every kind's slots, and only those, are that kind's; the fold lock
+-- table has a row for each.
+SELECT is((SELECT count(*)::int FROM (VALUES ('creations'), ('luminors'), ('profiles')) AS k(kind),
+                  generate_series(1, 2000) AS n
+            WHERE arcanea.count_slot_kind(arcanea.count_slot(k.kind, md5('slot ' || n)::uuid)) <> k.kind), 0,
+          'count_slot_kind: the kind of each of 6,000 slots computed by count_slot');
+SELECT results_eq($$SELECT arcanea.count_slot_kind(f.slot), count(*)::int, count(DISTINCT f.slot)::int
+                       FROM arcanea.count_fold_slots f GROUP BY 1 ORDER BY 1$$,
+                  $$VALUES ('creations', 1024, 1024), ('luminors', 1024, 1024), ('profiles', 1024, 1024)$$,
+                  'count_fold_slots: one row per slot, 1,024 of each kind');
 -- A delta whose parent is gone is dropped by the next fold of its slot.
 INSERT INTO arcanea.creation_count_deltas (slot, creation_id, likes)
 VALUES (arcanea.count_slot('creations', '00000000-0000-4000-8000-00000000dead'), '00000000-0000-4000-8000-00000000dead', 1);

@@ -76,6 +76,10 @@ db_create() {
     q "$db" "CREATE EXTENSION arcanea" >/dev/null
 }
 
+# pgbench_processed LOG: the transactions a pgbench run reports it processed
+# (its "number of transactions actually processed" line).
+pgbench_processed() { sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$1"; }
+
 db_wait_idle() {
     local db=$1 deadline=$((SECONDS + ${2:-30}))
     while ((SECONDS < deadline)); do
