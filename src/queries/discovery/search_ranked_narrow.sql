@@ -6,10 +6,12 @@
 -- the query has its rarest words, so the rows are search_ranked_all.sql's.
 --
 -- Each word is its own condition, so its own key of one GIN index scan.
--- Within a key the scan visits every item of each word's posting list
--- (their union) and tests the tsquery on each; across keys it skips, each
--- list jumping to the furthest item the others have reached (their
--- intersection).  For the four rarest words of the benchmark's 28-word
+-- Within a key the scan steps through every item of the one word it
+-- requires, advances the others' lists to it and calls the tsquery's
+-- consistent function on each (45,000 times here); across keys it
+-- leapfrogs, each list jumping to the furthest item another has reached,
+-- so only items in every list get that far (ginget.c, keyGetItem and
+-- scanGetItem).  For the four rarest words of the benchmark's 28-word
 -- query (45,000 creations each) one key took 8.2 ms p50 and 12.3 ms p95,
 -- four keys 5.1 and 7.4 (scale-1 data, 2026-12-01: one pgbench run
 -- interleaving the two as constants, 30 s, 1 client).  The statement has
