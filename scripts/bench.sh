@@ -479,7 +479,8 @@ autovacuum_work() {
 }
 
 # run_pgbench NAME DB CLIENTS [pgbench args...]: prints the stats line, and
-# writes what else ran meanwhile to $LOGS/NAME.env (see job_env).
+# writes what else ran meanwhile to $LOGS/NAME.env ("steal% finished
+# start end", read back for RESULTS.md's "What else ran during the reads").
 run_pgbench() {
     local name=$1 db=$2 clients=$3 t0 s0 d0 r0 t1 s1 d1 r1
     shift 3
