@@ -873,14 +873,12 @@ done
 # start when its workers have finished, after at most 5 minutes.
 settle_start=$SECONDS
 READS_SETTLED="no autovacuum worker was running"
-running=$(value "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
-if [[ "$running" != 0 ]]; then
-    while [[ "$running" != 0 ]] && ((SECONDS - settle_start < 300)); do
-        sleep 2
-        running=$(value "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
-    done
+read -r _ running < <(autovacuum_work "$DB")
+while [[ "$running" != 0 ]] && ((SECONDS - settle_start < 300)); do
+    sleep 2
+    read -r _ running < <(autovacuum_work "$DB")
     READS_SETTLED="they started after $((SECONDS - settle_start)) s of waiting for autovacuum's workers ($running still running)"
-fi
+done
 say "data-shape reads: $READS_SETTLED"
 # The runs.  Notices off: the stop-word query raises one per call.
 for spec in "${READ_JOBS[@]}"; do
