@@ -146,7 +146,8 @@ mod trust_rule {
 
     /// The expression arcanea.caller_is_trusted() returns.
     fn trust_expression() -> String {
-        let at = RULES.find("FUNCTION arcanea.caller_is_trusted()").expect("caller_is_trusted in 35_rules.sql");
+        let at =
+            RULES.find("FUNCTION arcanea.caller_is_trusted()").expect("caller_is_trusted in 35_rules.sql");
         let body = &RULES[at..];
         let start = body.find("RETURN ").expect("a RETURN") + "RETURN ".len();
         let end = start + body[start..].find(";\nEND").expect("RETURN ...; END");
@@ -158,8 +159,14 @@ mod trust_rule {
         let rule = trust_expression();
         assert!(rule.starts_with("coalesce((SELECT r.rolsuper"), "unexpected rule: {rule}");
         for (file, sql) in COPIES {
-            assert!(squeezed(sql).contains(&rule), "{file} does not hold the trust rule of sql/35_rules.sql: {rule}");
-            assert!(!squeezed(sql).contains("caller_is_trusted()"), "{file} calls the function instead of the rule");
+            assert!(
+                squeezed(sql).contains(&rule),
+                "{file} does not hold the trust rule of sql/35_rules.sql: {rule}"
+            );
+            assert!(
+                !squeezed(sql).contains("caller_is_trusted()"),
+                "{file} calls the function instead of the rule"
+            );
         }
     }
 }

@@ -50,7 +50,11 @@ extension_sql_file!(
     name = "rules",
     requires = ["counters", signup::arcanea::is_reserved_username]
 );
-extension_sql_file!("../sql/40_luminors_seed.sql", name = "luminors_seed", requires = ["counters", "payload_limits"]);
+extension_sql_file!(
+    "../sql/40_luminors_seed.sql",
+    name = "luminors_seed",
+    requires = ["counters", "payload_limits"]
+);
 extension_sql_file!(
     "../sql/45_rate_limits.sql",
     name = "rate_limits",
@@ -69,7 +73,8 @@ CREATE TRIGGER arcanea_handle_new_user AFTER INSERT ON auth.users
 extension_sql_file!(
     "../sql/50_security.sql",
     name = "security",
-    requires = ["notifications", "luminors_seed", "search_terms", "search_leaders", "feeds", "rate_limits", "rules"]
+    requires =
+        ["notifications", "luminors_seed", "search_terms", "search_leaders", "feeds", "rate_limits", "rules"]
 );
 extension_sql_file!("../sql/55_privileges.sql", name = "privileges", requires = ["security"]);
 extension_sql_file!("../sql/57_erasure.sql", name = "erasure", requires = ["security"]);

@@ -15,7 +15,10 @@ use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
 use pgrx::{JsonB, Uuid};
 
-const CLAIM_USERNAME: Stmt = Stmt::write(include_str!("queries/signup/claim_username.sql"), &[UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID]);
+const CLAIM_USERNAME: Stmt = Stmt::write(
+    include_str!("queries/signup/claim_username.sql"),
+    &[UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID],
+);
 // The Luminors' names and slugs, which no user may take as a username.
 const LUMINOR_NAMES: Stmt = Stmt::read(
     "SELECT coalesce(array_agg(n), '{}') FROM (SELECT name FROM public.luminors

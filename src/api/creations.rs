@@ -65,7 +65,8 @@ fn archive_creation(
     Ok(set_status(&ARCHIVE, p_creation_id, p_user_id)?)
 }
 
-const COUNT_VIEW: Stmt = Stmt::write(include_str!("../queries/creations/count_view.sql"), &[UUIDOID, UUIDOID]);
+const COUNT_VIEW: Stmt =
+    Stmt::write(include_str!("../queries/creations/count_view.sql"), &[UUIDOID, UUIDOID]);
 const VIEW_COUNT: Stmt = Stmt::read(include_str!("../queries/creations/view_count.sql"), &[UUIDOID, UUIDOID]);
 
 /// Count a view of a creation the caller can see; anyone may call it.

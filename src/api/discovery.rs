@@ -216,8 +216,10 @@ fn search_creations(
                 && wanted <= LEADERS_PAGE_MAX
                 && (matches > RANK_ALL_MAX as f64 || db::read(&COMMON_WORD, &[q.as_str().into()], db::one)?);
             if common {
-                let per_word = (LEADERS_PER_WORD.max(wanted) * if kind.is_some() { 4 } else { 1 }).min(LEADERS_PAGE_MAX);
-                let args = [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into(), per_word.into()];
+                let per_word =
+                    (LEADERS_PER_WORD.max(wanted) * if kind.is_some() { 4 } else { 1 }).min(LEADERS_PAGE_MAX);
+                let args =
+                    [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into(), per_word.into()];
                 let (leaders, found) = db::read(&SEARCH_LEADERS, &args, page_and_found)?;
                 page = (found >= wanted).then_some(leaders);
             }
@@ -240,7 +242,13 @@ fn search_creations(
                 None if required.len() > NARROW_WORDS => {
                     let narrow: Option<Vec<String>> =
                         db::read(&NARROW_QUERY, &[required.into(), (NARROW_WORDS as i64).into()], db::first)?;
-                    let args = [q.as_str().into(), kind.as_deref().into(), limit.into(), offset.into(), narrow.into()];
+                    let args = [
+                        q.as_str().into(),
+                        kind.as_deref().into(),
+                        limit.into(),
+                        offset.into(),
+                        narrow.into(),
+                    ];
                     db::read(&SEARCH_RANKED_NARROW, &args, ids_and_ranks)?
                 }
                 None => {
@@ -270,7 +278,8 @@ const FEED_ENTRIES: Stmt = Stmt::read(
     include_str!("../queries/discovery/feed_entries.sql"),
     &[UUIDOID, INT8OID, INT8OID, INT8OID, UUIDOID],
 );
-const FEED_ROWS: Stmt = Stmt::read(include_str!("../queries/discovery/feed_rows.sql"), &[UUIDOID, UUIDARRAYOID]);
+const FEED_ROWS: Stmt =
+    Stmt::read(include_str!("../queries/discovery/feed_rows.sql"), &[UUIDOID, UUIDARRAYOID]);
 
 /// The user's following feed, newest first.  Page with `p_cursor` (the last
 /// row's `cursor`): every page costs the same.  `p_offset` works too.

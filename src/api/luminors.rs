@@ -79,7 +79,8 @@ const INSERT_MESSAGE: Stmt = Stmt::write(
      RETURNING luminor_messages",
     &[UUIDOID, UUIDOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, NUMERICOID],
 );
-const EARN_XP: Stmt = Stmt::write(include_str!("../queries/luminors/earn_xp.sql"), &[UUIDOID, UUIDOID, INT4OID]);
+const EARN_XP: Stmt =
+    Stmt::write(include_str!("../queries/luminors/earn_xp.sql"), &[UUIDOID, UUIDOID, INT4OID]);
 
 /// Add a message to one of the user's conversations.  A `user` message
 /// earns the bond 10 XP and may level it up; `assistant` and `system`
@@ -103,7 +104,9 @@ fn add_message_to_conversation(
     }
     let content = required(p_content, "p_content")?;
     if content.trim().is_empty() || content.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(ApiError::invalid("p_content", format!("must be 1 to {MAX_MESSAGE_CHARS} characters")).into());
+        return Err(
+            ApiError::invalid("p_content", format!("must be 1 to {MAX_MESSAGE_CHARS} characters")).into()
+        );
     }
     let model = crate::api::text_arg(p_model, "p_model", 200)?;
     if p_tokens.is_some_and(|t| t < 0) {
@@ -156,7 +159,8 @@ const SAVE_BOND: Stmt = Stmt::write(
       WHERE user_id = $1 AND luminor_id = $2",
     &[UUIDOID, UUIDOID, INT4OID, INT4OID],
 );
-const NOTIFY_LEVEL_UP: Stmt = Stmt::write(include_str!("../queries/luminors/notify_level_up.sql"), &[UUIDOID, UUIDOID, INT4OID]);
+const NOTIFY_LEVEL_UP: Stmt =
+    Stmt::write(include_str!("../queries/luminors/notify_level_up.sql"), &[UUIDOID, UUIDOID, INT4OID]);
 
 /// The bond in columns 1 (level) and 2 (XP) of a row.
 fn bond_at(row: &pgrx::spi::SpiTupleTable<'_>) -> ApiResult<Bond> {
@@ -300,7 +304,8 @@ fn get_key_memories(
     Ok(JsonB(Value::Array(memory::recall(memories, query.as_deref(), limit))))
 }
 
-const RELATIONSHIP_WITH_LUMINOR: Stmt = Stmt::read(include_str!("../queries/luminors/relationship.sql"), &[UUIDOID, UUIDOID]);
+const RELATIONSHIP_WITH_LUMINOR: Stmt =
+    Stmt::read(include_str!("../queries/luminors/relationship.sql"), &[UUIDOID, UUIDOID]);
 
 /// Query pattern 5: the relationship with the Luminor's name and colour,
 /// the XP the current level needs (null at the level-10 cap) and the
@@ -327,7 +332,8 @@ fn get_luminor_relationship(
     })))
 }
 
-const CONVERSATION_WITH_MESSAGES: Stmt = Stmt::read(include_str!("../queries/luminors/conversation_with_messages.sql"), &[UUIDOID, INT8OID]);
+const CONVERSATION_WITH_MESSAGES: Stmt =
+    Stmt::read(include_str!("../queries/luminors/conversation_with_messages.sql"), &[UUIDOID, INT8OID]);
 
 /// Query pattern 2: `{conversation, luminor, messages}`, the newest
 /// `p_limit` messages first (default 50, at most 500).  Returns json (as
@@ -358,7 +364,8 @@ fn get_conversation_with_messages(
     Ok(found.flatten().ok_or(ApiError::not_found("conversation"))?)
 }
 
-const ARCHIVE_OLD: Stmt = Stmt::write(include_str!("../queries/luminors/archive_old_conversations.sql"), &[INTERVALOID]);
+const ARCHIVE_OLD: Stmt =
+    Stmt::write(include_str!("../queries/luminors/archive_old_conversations.sql"), &[INTERVALOID]);
 
 /// Maintenance (service role): archive conversations idle for longer than
 /// `p_older_than` (default 90 days).

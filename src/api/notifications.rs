@@ -10,7 +10,8 @@ use pgrx::pg_sys::BuiltinOid::*;
 use pgrx::prelude::*;
 use pgrx::Uuid;
 
-const MARK_READ: Stmt = Stmt::write(include_str!("../queries/notifications/mark_read.sql"), &[UUIDOID, UUIDOID]);
+const MARK_READ: Stmt =
+    Stmt::write(include_str!("../queries/notifications/mark_read.sql"), &[UUIDOID, UUIDOID]);
 
 /// Mark one notification read: true if it was unread, false if it already
 /// was read; another user's notification is not found.

@@ -61,17 +61,23 @@ const STORAGE_ERASURES: Stmt = Stmt::write(include_str!("../queries/privacy/stor
 #[pg_extern(security_definer)]
 #[search_path(pg_catalog, pg_temp)]
 fn pending_storage_erasures() -> Result<
-    TableIterator<'static, (name!(bucket_id, String), name!(name, String), name!(requested_at, TimestampWithTimeZone))>,
+    TableIterator<
+        'static,
+        (name!(bucket_id, String), name!(name, String), name!(requested_at, TimestampWithTimeZone)),
+    >,
     ErrorReport,
 > {
     Caller::current()?.require_trusted()?;
     let rows = db::write(&STORAGE_ERASURES, &[], |rows| {
         rows.filter_map(|row| {
             let read = || -> Result<Option<(String, String, TimestampWithTimeZone)>, ApiError> {
-                Ok(match (row.get::<String>(1)?, row.get::<String>(2)?, row.get::<TimestampWithTimeZone>(3)?) {
-                    (Some(bucket), Some(name), Some(at)) => Some((bucket, name, at)),
-                    _ => None,
-                })
+                Ok(
+                    match (row.get::<String>(1)?, row.get::<String>(2)?, row.get::<TimestampWithTimeZone>(3)?)
+                    {
+                        (Some(bucket), Some(name), Some(at)) => Some((bucket, name, at)),
+                        _ => None,
+                    },
+                )
             };
             read().transpose()
         })

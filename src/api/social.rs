@@ -43,7 +43,8 @@ const UNFOLLOW: Stmt = Stmt::write(
     "DELETE FROM public.follows WHERE follower_id = $1 AND following_id = $2",
     &[UUIDOID, UUIDOID],
 );
-const FOLLOW_STATE: Stmt = Stmt::read(include_str!("../queries/social/follow_state.sql"), &[UUIDOID, UUIDOID]);
+const FOLLOW_STATE: Stmt =
+    Stmt::read(include_str!("../queries/social/follow_state.sql"), &[UUIDOID, UUIDOID]);
 
 fn set_following(
     p_follower_id: Option<Uuid>,
@@ -92,7 +93,8 @@ fn unfollow_user(
     Ok(set_following(p_follower_id, p_following_id, false)?)
 }
 
-const TOUCH_LAST_ACTIVE: Stmt = Stmt::write(include_str!("../queries/social/touch_last_active.sql"), &[UUIDOID]);
+const TOUCH_LAST_ACTIVE: Stmt =
+    Stmt::write(include_str!("../queries/social/touch_last_active.sql"), &[UUIDOID]);
 
 /// Record that the user is active now; returns the stored timestamp.
 #[pg_extern(security_definer)]

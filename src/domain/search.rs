@@ -88,7 +88,8 @@ pub fn simplify(query: &str) -> Simplified {
     if (required.is_empty() && excluded.is_empty()) || required.iter().any(|w| excluded.contains(w)) {
         return Simplified::Nothing;
     }
-    let words: Vec<String> = required.iter().cloned().chain(excluded.into_iter().map(|w| format!("-{w}"))).collect();
+    let words: Vec<String> =
+        required.iter().cloned().chain(excluded.into_iter().map(|w| format!("-{w}"))).collect();
     Simplified::Query { text: words.join(" "), required }
 }
 
@@ -223,7 +224,11 @@ mod unit {
     #[test]
     fn anything_but_plain_words_is_left_as_typed() {
         for query in ["\"small dragon\" -dragon", "dragon or -dragon", "sea-dragon -dragon", "drag:* -drag"] {
-            assert_eq!(simplify(query), Simplified::Query { text: query.into(), required: Vec::new() }, "{query}");
+            assert_eq!(
+                simplify(query),
+                Simplified::Query { text: query.into(), required: Vec::new() },
+                "{query}"
+            );
         }
     }
 

@@ -40,8 +40,18 @@ pub fn normalize(raw: &str) -> Option<String> {
 /// these or the name of a Luminor ("admin", "support_2", "lumina7"), or when
 /// it starts with "arcanea".
 pub const RESERVED: &[&str] = &[
-    "admin", "administrator", "support", "system", "moderator", "mod", "root", "staff", "official",
-    "security", "help", "team",
+    "admin",
+    "administrator",
+    "support",
+    "system",
+    "moderator",
+    "mod",
+    "root",
+    "staff",
+    "official",
+    "security",
+    "help",
+    "team",
 ];
 pub const RESERVED_PREFIX: &str = "arcanea";
 
@@ -199,8 +209,19 @@ mod unit {
     #[test]
     fn reserved_names_pass_for_the_service_or_a_luminor() {
         let luminors = ["Lumina", "harmonix", "kinetix-prime"];
-        for name in ["admin", "Admin", "admin_1", "support99", "root", "arcanea", "arcanea_team", "lumina", "lumina_7",
-                     "kinetix_prime", "harmonix"] {
+        for name in [
+            "admin",
+            "Admin",
+            "admin_1",
+            "support99",
+            "root",
+            "arcanea",
+            "arcanea_team",
+            "lumina",
+            "lumina_7",
+            "kinetix_prime",
+            "harmonix",
+        ] {
             assert!(is_reserved(name, &luminors), "{name} should be reserved");
         }
         for name in ["ada", "admiral", "lumina_art", "rootbeer", "my_support", "helper"] {
