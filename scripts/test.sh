@@ -4,7 +4,8 @@
 # In order (each runner prints its own summary; a failing suite does not stop
 # the others; the exit status is non-zero if any suite failed):
 #   setup       scripts/setup.sh's installs (apt, cargo-pgrx 0.18.0, pgrx init, npm ci)
-#   clippy      cargo clippy --features "pg15 pg_test" --no-default-features -- -D warnings
+#   clippy      cargo fmt --check (rustfmt.toml), then
+#               cargo clippy --features "pg15 pg_test" --no-default-features -- -D warnings
 #   pg_test     cargo pgrx test pg15 (the #[pg_test] functions and the plain
 #               #[test]s in src/), after moving the installed arcanea.so to a
 #               fresh inode (cargo pgrx test overwrites it in place)
@@ -71,6 +72,7 @@ suite_setup() {
 }
 
 suite_clippy() {
+    cargo fmt --check
     cargo clippy --features "pg15 pg_test" --no-default-features -- -D warnings
 }
 
