@@ -1286,11 +1286,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         '''' || pg_catalog.replace(pg_catalog.replace(lexeme, '\', '\\'), '''', '''''') || '''')
 $$;
 
+-- Search's relevance (src/ranking.rs): ts_rank_cd('{0.1, 0.2, 0.4, 1.0}',
+-- vector, query, 32), computed without zeroing 32 KB per query item.
+CREATE  FUNCTION arcanea."rank_cd"(
+	"vector" tsvector, /* TsVector */
+	"query" tsquery /* TsQuery */
+) RETURNS real /* f32 */
+IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'rank_cd_wrapper';
+
 -- A creation's score for one word: search_ranked_all.sql's rank of it for a
--- query of that word alone, without the exact-tag bonus.
+-- query of that word alone, without the exact-tag bonus (arcanea.rank_cd,
+-- src/ranking.rs: ts_rank_cd's value, without zeroing 32 KB per call).
 CREATE FUNCTION arcanea.lexeme_score(vector tsvector, lexeme text) RETURNS real
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT pg_catalog.ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, arcanea.lexeme_query(lexeme), 32)
+    SELECT arcanea.rank_cd(vector, arcanea.lexeme_query(lexeme))
 $$;
 
 -- The lexemes a tsquery requires or offers (every quoted operand; one under

@@ -28,7 +28,7 @@ DROP TRIGGER creations_maintain_leaders ON public.creations;
 DROP FUNCTION arcanea.creations_maintain_leaders(), arcanea.refresh_search_leaders(),
               arcanea.query_lexemes(tsquery), arcanea.leader_keys_above_floor(tsvector, text[]), arcanea.leader_keys(tsvector, text[]), arcanea.lexeme_score(tsvector, text), arcanea.lexeme_query(text),
               arcanea.search_leaders_kept(), arcanea.search_leaders_min_matches(),
-              arcanea.search_leaders_refresh_lock();
+              arcanea.search_leaders_refresh_lock(), arcanea.rank_cd(tsvector, tsquery);
 ALTER EXTENSION arcanea DROP TABLE arcanea.search_leaders;
 ALTER EXTENSION arcanea DROP TABLE arcanea.search_common_lexemes;
 DROP TABLE arcanea.search_leaders, arcanea.search_common_lexemes, arcanea.search_leaders_pending;

@@ -8,6 +8,8 @@
 //! - `api`: the `#[pg_extern]` entry points, grouped by domain;
 //! - `signup`: the `handle_new_user` trigger;
 //! - `limits`: the per-user rate limits' budget check;
+//! - `ranking`: `arcanea.rank_cd`, search's relevance without ts_rank_cd's
+//!   per-call cost;
 //! - `guard`: the event trigger that keeps DROP EXTENSION from deleting data;
 //! - `error`: the one error type and its SQLSTATEs.
 // pgrx raises an `Err` with its SQLSTATE only when it is an `ErrorReport`
@@ -24,6 +26,7 @@ pub mod error;
 pub mod guard;
 pub mod identity;
 pub mod limits;
+pub mod ranking;
 pub mod signup;
 
 ::pgrx::pg_module_magic!(name, version);
@@ -38,7 +41,11 @@ extension_sql_file!("../sql/10_tables.sql", name = "tables", requires = ["supaba
 extension_sql_file!("../sql/15_limits.sql", name = "payload_limits", requires = ["tables"]);
 extension_sql_file!("../sql/20_counters.sql", name = "counters", requires = ["tables"]);
 extension_sql_file!("../sql/25_search_terms.sql", name = "search_terms", requires = ["counters"]);
-extension_sql_file!("../sql/26_search_leaders.sql", name = "search_leaders", requires = ["search_terms"]);
+extension_sql_file!(
+    "../sql/26_search_leaders.sql",
+    name = "search_leaders",
+    requires = ["search_terms", ranking::arcanea::rank_cd]
+);
 extension_sql_file!("../sql/27_feeds.sql", name = "feeds", requires = ["counters"]);
 extension_sql_file!(
     "../sql/30_notifications.sql",

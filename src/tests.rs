@@ -134,3 +134,47 @@ fn a_writer_in_a_read_only_transaction_is_refused_with_25006_by_arcanea() {
     // Readers still run.
     assert_eq!(error_of("SELECT count(*) FROM search_creations('dragon')"), "00000");
 }
+
+/// arcanea.rank_cd (src/ranking.rs) is search's relevance as ts_rank_cd
+/// computes it, for every query shape search makes: over creations' search
+/// vectors built as creations_search_vector() builds them (title A, stemmed
+/// and verbatim; tags B; description C), including descriptions long enough
+/// to run out of positions, it returns ts_rank_cd's value to the bit.
+#[pg_test]
+fn rank_cd_equals_ts_rank_cd() {
+    let counts = Spi::get_two::<i64, i64>(
+        "WITH words(w) AS (
+             SELECT unnest('{neon,city,cities,dragon,dragons,ocean,the,of,silent,golden,forest,running,ran,sea}'::text[])),
+         docs(n, title, tags, description) AS MATERIALIZED (
+             SELECT n,
+                    (SELECT string_agg(w, ' ') FROM (SELECT w FROM words ORDER BY md5(w || n || 't') LIMIT 1 + n % 4) x),
+                    ARRAY(SELECT w FROM words ORDER BY md5(w || n || 'g') LIMIT n % 3),
+                    CASE WHEN n % 300 = 0
+                         THEN repeat('neon ocean of the city ', 3500)
+                         ELSE (SELECT string_agg(w, ' ') FROM (SELECT w FROM words, generate_series(1, 1 + n % 5)
+                                                                ORDER BY md5(w || n || 'd' || generate_series) LIMIT n % 40) y)
+                    END
+               FROM generate_series(1, 1500) AS n),
+         vectors(v) AS MATERIALIZED (
+             SELECT setweight(to_tsvector('english', coalesce(title, '')), 'A')
+                    || setweight(to_tsvector('simple', coalesce(title, '')), 'A')
+                    || setweight(to_tsvector('simple', coalesce(array_to_string(tags, ' '), '')), 'B')
+                    || setweight(to_tsvector('english', coalesce(description, '')), 'C')
+               FROM docs),
+         queries(q) AS MATERIALIZED (
+             SELECT arcanea.search_query(t)
+               FROM unnest('{neon,\"neon city\",neon city,cities of dragons,the dragon,dragon -city,
+                             dragon or ocean,silent ocean running,the of,golden dragons sea forest ran}'::text[]) AS t
+             UNION ALL
+             SELECT unnest('{neon:*,neon:A,neon & !city,neon <-> city,(neon | city) & (sea | ocean) & the}'::tsquery[])),
+         ranked AS (
+             SELECT arcanea.rank_cd(v, q) AS ours, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', v, q, 32) AS theirs
+               FROM vectors, queries)
+         SELECT count(*) FILTER (WHERE ours IS DISTINCT FROM theirs), count(*) FILTER (WHERE theirs > 0)
+           FROM ranked",
+    )
+    .unwrap();
+    let (differ, ranked) = (counts.0.unwrap(), counts.1.unwrap());
+    assert_eq!(differ, 0, "{differ} ranks differ from ts_rank_cd");
+    assert!(ranked > 5_000, "only {ranked} pairs matched: the data no longer exercises the ranking");
+}

@@ -7,5 +7,6 @@ pub mod cursor;
 pub mod limits;
 pub mod memory;
 pub mod mentions;
+pub mod rank;
 pub mod search;
 pub mod username;

@@ -53,7 +53,7 @@ candidates AS (
        AND c.tags @> ARRAY[t.tag] AND c.status = 'published' AND c.is_public),
 ranked AS (
     SELECT c.id, c.created_at,
-           (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
+           (arcanea.rank_cd(c.search_vector, q.query)
             + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank
       FROM q, candidates k
       JOIN public.creations c ON c.id = k.id

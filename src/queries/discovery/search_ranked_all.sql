@@ -7,10 +7,13 @@
 -- Relevance: title (A) over tags (B) over description (C), stemmed and
 -- verbatim, scaled into [0, 1) (normalisation 32: rank / (rank + 1)), plus
 -- 1 for a query that names a tag exactly, which so outranks any text match.
+-- arcanea.rank_cd is ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, query, 32)
+-- without that function's cost of 32 KB zeroed per query item and match
+-- (src/domain/rank.rs).
 -- Returns (id, rank) in page order; search_rows.sql turns them into rows.
 WITH q AS (SELECT arcanea.search_query($1) AS query, lower(btrim($1)) AS tag)
 SELECT c.id,
-       (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
+       (arcanea.rank_cd(c.search_vector, q.query)
         + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank
   FROM q, public.creations c
  WHERE c.status = 'published' AND c.is_public AND ($2::text IS NULL OR c.type = $2)

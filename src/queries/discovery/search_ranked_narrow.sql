@@ -28,7 +28,7 @@
 WITH q AS (SELECT arcanea.search_query($1) AS query, lower(btrim($1)) AS tag,
                   $5::text[] AS narrow)
 SELECT c.id,
-       (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
+       (arcanea.rank_cd(c.search_vector, q.query)
         + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank
   FROM q, public.creations c
  WHERE c.status = 'published' AND c.is_public AND ($2::text IS NULL OR c.type = $2)

@@ -34,7 +34,7 @@ recent AS (
      ORDER BY w.created_at DESC, w.id DESC
      LIMIT greatest($5, $3 + $4))
 SELECT c.id,
-       (ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', c.search_vector, q.query, 32)
+       (arcanea.rank_cd(c.search_vector, q.query)
         + CASE WHEN q.tag = ANY (c.tags) THEN 1 ELSE 0 END)::real AS rank,
        (SELECT count(*) FROM recent) AS found
   FROM q, recent c
