@@ -7,19 +7,21 @@
 //! query (`calc_rank_cd` allocates a `QueryRepresentationOperand`, whose
 //! position array holds MAXENTRYPOS = 16,384 entries, per query item, with
 //! `palloc0`).  A two-word query has three items, the stemmed and verbatim
-//! readings of `neon city` seven: ranking its 4,054 matches took 46 ms, of
-//! which the algorithm itself is about 1 ms (the same matches ranked for a
-//! one-item query: 5 ms; `perf` of two-word searches: a third of the
-//! backend's time in `memset` under `ts_rankcd_wttf`; scale-1 benchmark data,
-//! 2026-12-01).
+//! readings of `neon city` seven: ranking its 4,054 matches (their vectors
+//! copied to a temporary table, one statement) took 38-46 ms, against 5 ms
+//! for a one-item query over the same vectors and 7-9 ms with [`rank_cd`];
+//! `perf` of two-word searches showed a third of the backend's time in
+//! `memset` under `ts_rankcd_wttf` (scale-1 benchmark data, 2026-12-01,
+//! pgrx-tests/bench/analysis.md).
 //!
 //! [`rank_cd`] computes the same number for the queries search makes from
 //! plain words (words joined by AND and OR), following `calc_rank_cd` and
 //! `Cover` in PostgreSQL's `tsrank.c` step by step.  A query with NOT, a
 //! phrase, a weight or a prefix is not [`Query::parse`]d here, and the
-//! caller ranks it with `ts_rank_cd` itself.  A test in `src/tests.rs`
-//! compares the two over every creation of the test data and the query
-//! shapes search makes.
+//! caller ranks it with `ts_rank_cd` itself.  The `#[pg_test]`
+//! `rank_cd_equals_ts_rank_cd` (src/tests.rs) compares the two over
+//! generated search vectors (some past 16,383 positions, some without
+//! positions) and the query shapes search makes.
 
 /// The default weights of `ts_rank_cd` for D, C, B and A, the ones search
 /// passes (`'{0.1, 0.2, 0.4, 1.0}'`), as the float4 values PostgreSQL
@@ -188,8 +190,8 @@ fn next_cover(spots: &[Spot], query: &Query<'_>, from: &mut usize) -> Option<Cov
         for (at, spot) in spots.iter().enumerate().skip(*from) {
             spot.items.iter().for_each(|&i| present[i] = true);
             if query.holds(0, &present) {
-                // The first cover's end is at a position above 0 (its "q"
-                // starts at 0 and must grow), as in Cover().
+                // Cover() takes the spot only above position 0 (its end
+                // starts at 0 and must grow); at 0 the search stops.
                 if position(spot.pos) > 0 {
                     end = Some(at);
                 }
