@@ -6,6 +6,41 @@
 -- comments, follows both ways (the other side by id), conversations with
 -- their messages, Luminor relationships with their key memories, and
 -- notifications.  Every list is in the order the rows were made.
+WITH own_objects AS (
+    -- Every file under the user's folder in the extension's buckets.
+    SELECT o.bucket_id, o.name, o.created_at, string_to_array(o.name, '-') AS pieces
+      FROM storage.objects o
+     WHERE o.bucket_id IN (SELECT b.id FROM arcanea.buckets b)
+       -- The folder as a range of the name_prefix_search index (text_pattern_ops,
+       -- byte order: '0' follows '/'), usable by a plan kept for any user.
+       AND o.name ~>=~ ($1::text || '/') AND o.name ~<~ ($1::text || '0')
+       AND o.name LIKE $1::text || '/%'),
+creation_objects AS (
+    -- Each creation's files: those whose name contains its id.  Found from
+    -- the names' side, so that the cost grows with the files and not with
+    -- files times creations (asking each creation for the files containing
+    -- its id, LIKE '%' || id || '%', made the export of an account of 3,088
+    -- creations with two files each take 19.6 s on the benchmark data, past
+    -- the 8 s statement timeout; 0.73-0.77 s this way).  A uuid in a name spans five of its dash-separated
+    -- pieces: the last 8 characters of one, three of exactly 4, and the
+    -- first 12 of the next.  Every such run of pieces that reads as a
+    -- lowercase uuid (the text of a creation's id) is looked up among the
+    -- user's creations; overlapping ids in a name are each found.
+    SELECT x.creation_id,
+           jsonb_agg(jsonb_build_object('bucket', x.bucket_id, 'name', x.name) ORDER BY x.bucket_id, x.name) AS objects
+      FROM (SELECT DISTINCT c.id AS creation_id, w.bucket_id, w.name
+              FROM (SELECT oo.bucket_id, oo.name,
+                           right(oo.pieces[i.at], 8) || '-' || oo.pieces[i.at + 1] || '-' || oo.pieces[i.at + 2]
+                           || '-' || oo.pieces[i.at + 3] || '-' || left(oo.pieces[i.at + 4], 12) AS stretch
+                      FROM own_objects oo, generate_series(1, cardinality(oo.pieces) - 4) AS i(at)
+                     WHERE length(oo.pieces[i.at + 1]) = 4 AND length(oo.pieces[i.at + 2]) = 4
+                       AND length(oo.pieces[i.at + 3]) = 4
+                    OFFSET 0) w   -- each stretch built once, not once per mention below
+              JOIN public.creations c
+                ON c.id = CASE WHEN w.stretch ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                               THEN w.stretch::uuid END
+             WHERE c.user_id = $1) x
+     GROUP BY x.creation_id)
 SELECT json_build_object(
     'format', 'arcanea-export/1',
     'exported_at', now(),
@@ -14,20 +49,14 @@ SELECT json_build_object(
     'private', (SELECT to_json(pp) FROM public.profile_private pp WHERE pp.id = $1),
     'creations', coalesce((
         SELECT json_agg((to_jsonb(c) - 'search_vector')
-                        || jsonb_build_object('storage_objects', coalesce((
-                               SELECT jsonb_agg(jsonb_build_object('bucket', o.bucket_id, 'name', o.name)
-                                                ORDER BY o.bucket_id, o.name)
-                                 FROM storage.objects o
-                                WHERE o.bucket_id IN (SELECT b.id FROM arcanea.buckets b)
-                                  AND o.name LIKE $1::text || '/%'
-                                  AND o.name LIKE '%' || c.id::text || '%'), '[]'::jsonb))
+                        || jsonb_build_object('storage_objects', coalesce(co.objects, '[]'::jsonb))
                         ORDER BY c.created_at, c.id)
-          FROM public.creations c WHERE c.user_id = $1), '[]'::json),
+          FROM public.creations c LEFT JOIN creation_objects co ON co.creation_id = c.id
+         WHERE c.user_id = $1), '[]'::json),
     'storage_objects', coalesce((
-        SELECT json_agg(json_build_object('bucket', o.bucket_id, 'name', o.name, 'created_at', o.created_at)
-                        ORDER BY o.bucket_id, o.name)
-          FROM storage.objects o
-         WHERE o.bucket_id IN (SELECT b.id FROM arcanea.buckets b) AND o.name LIKE $1::text || '/%'), '[]'::json),
+        SELECT json_agg(json_build_object('bucket', oo.bucket_id, 'name', oo.name, 'created_at', oo.created_at)
+                        ORDER BY oo.bucket_id, oo.name)
+          FROM own_objects oo), '[]'::json),
     'likes', coalesce((
         SELECT json_agg(json_build_object('creation_id', l.creation_id, 'created_at', l.created_at)
                         ORDER BY l.created_at, l.id)
