@@ -209,6 +209,15 @@ CREATE TABLE arcanea.creation_count_deltas (
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX creation_count_deltas_slot ON arcanea.creation_count_deltas (slot, creation_id);
 ALTER TABLE arcanea.creation_count_deltas REPLICA IDENTITY FULL;
+-- The planner's idea of how many deltas one slot has comes from the last
+-- ANALYZE, and the delta tables swing from empty to thousands of rows in
+-- one slot (a hot creation) or in all of them (an erasure).  Statistics
+-- taken while one hot slot held every delta said that any slot holds all
+-- the rows; the kept plans of slot_has_deltas() and fold_counts() then read
+-- the whole table for each slot, and the commit of the heavy user's erasure
+-- (privacy_timing.sh, 102,000 deltas in 2,051 slots) took 26 s.  Each kind
+-- has 1,024 slots (count_slot()), and ANALYZE records that many.
+ALTER TABLE arcanea.creation_count_deltas ALTER COLUMN slot SET (n_distinct = 1024);
 COMMENT ON TABLE arcanea.creation_count_deltas IS
     'Changes to creations'' like/comment/view counts not yet folded into the row (see arcanea.fold_counters()).';
 
@@ -221,6 +230,7 @@ CREATE TABLE arcanea.profile_count_deltas (
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX profile_count_deltas_slot ON arcanea.profile_count_deltas (slot, profile_id);
 ALTER TABLE arcanea.profile_count_deltas REPLICA IDENTITY FULL;
+ALTER TABLE arcanea.profile_count_deltas ALTER COLUMN slot SET (n_distinct = 1024);
 COMMENT ON TABLE arcanea.profile_count_deltas IS
     'Changes to profiles'' follower/following/creation counts not yet folded into the row.';
 
@@ -234,6 +244,7 @@ CREATE TABLE arcanea.luminor_count_deltas (
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX luminor_count_deltas_slot ON arcanea.luminor_count_deltas (slot, luminor_id);
 ALTER TABLE arcanea.luminor_count_deltas REPLICA IDENTITY FULL;
+ALTER TABLE arcanea.luminor_count_deltas ALTER COLUMN slot SET (n_distinct = 1024);
 COMMENT ON TABLE arcanea.luminor_count_deltas IS
     'Changes to Luminors'' interaction/rating/user counts not yet folded into the row.';
 
@@ -243,14 +254,23 @@ COMMENT ON TABLE arcanea.luminor_count_deltas IS
 -- list in a transaction-local setting (',17p,2050d,'): a transaction marks
 -- a slot or two, and the 3,072-character bitmap this replaced spent
 -- 0.22 ms of a two-count transaction in string functions (pgbench on the
--- scale-1 benchmark data; pgrx-tests/bench/analysis.md).
+-- scale-1 benchmark data; pgrx-tests/bench/analysis.md).  Once the list is
+-- longer than 256 characters (43 to 85 slots: a bulk statement) it gets a
+-- '*' in front and no more 'd' entries: at commit every slot that has
+-- deltas is folded besides the listed ones (fold_marked_slots), which
+-- folds what the transaction appended and perhaps others' deltas, which
+-- any folder may.  Searching a list of a thousand slots or more cost 40-60
+-- us an event: 11 s of the 17 s that the erasure of privacy_timing.sh's
+-- heavy user spent in its DELETE (112,772 counted events, scale-1 data).
 CREATE FUNCTION arcanea.queue_fold(slot integer, in_place boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     marked text := coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '');
     item text := ',' || slot;
 BEGIN
-    IF pg_catalog.strpos(marked, item || 'd,') > 0 THEN
+    IF NOT in_place AND pg_catalog.left(marked, 1) = '*' THEN
+        RETURN;   -- a long list: every slot with deltas is folded at commit
+    ELSIF pg_catalog.strpos(marked, item || 'd,') > 0 THEN
         RETURN;
     ELSIF pg_catalog.strpos(marked, item || 'p,') > 0 THEN
         IF in_place THEN
@@ -259,6 +279,9 @@ BEGIN
         marked := pg_catalog.replace(marked, item || 'p,', item || 'd,');
     ELSE
         marked := pg_catalog.rtrim(marked, ',') || item || CASE WHEN in_place THEN 'p,' ELSE 'd,' END;
+        IF pg_catalog.octet_length(marked) > 256 AND pg_catalog.left(marked, 1) <> '*' THEN
+            marked := '*' || marked;
+        END IF;
     END IF;
     PERFORM pg_catalog.set_config('arcanea.fold_slots', marked, true);
 END
@@ -274,7 +297,8 @@ $$;
 -- 6.5 s with deltas; pgrx-tests/sql/32_rpc_discovery_test.sql); and in at
 -- most 16 slots (each holds an advisory lock until commit, see
 -- hold_slot_rows(); a bulk statement appends deltas rather than fill the
--- lock table).  PL/pgSQL, not SQL: the SQL version read the marks in a
+-- lock table; the list's length is checked first, so that a bulk
+-- statement's events do not search a long one).  PL/pgSQL, not SQL: the SQL version read the marks in a
 -- FROM clause, so it was not inlined and planned its body afresh on every
 -- call, 75-89 us each (track_functions on the scale-1 benchmark data).
 CREATE FUNCTION arcanea.count_in_place(s integer) RETURNS boolean
@@ -282,7 +306,8 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
     marked text := coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '');
 BEGIN
-    RETURN pg_catalog.current_setting('transaction_isolation') = 'read committed'
+    RETURN pg_catalog.octet_length(marked) <= 91  -- 15 slots of up to 6 characters (',3071d') and a ','
+       AND pg_catalog.current_setting('transaction_isolation') = 'read committed'
        AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
        AND pg_catalog.strpos(marked, ',' || s || 'p,') + pg_catalog.strpos(marked, ',' || s || 'd,') = 0
        AND pg_catalog.length(marked) - pg_catalog.length(pg_catalog.replace(marked, ',', '')) <= 16;  -- 15 slots marked so far
@@ -605,7 +630,8 @@ $$;
 -- The commit-time fold: a deferred trigger on each delta table, and on the
 -- counter columns of the parent tables for the in-place updates.  The first
 -- one to fire takes care of every slot the transaction marked, in slot
--- order; the others find nothing marked.  A slot marked 'p' only (parents
+-- order; the others find nothing marked.  A list marked '*' (queue_fold)
+-- adds every slot that has deltas, as 'd'.  A slot marked 'p' only (parents
 -- updated in place, no delta appended) is folded only if it has deltas,
 -- after taking its advisory lock shared: a folder that skipped our row
 -- while we held it then waits for our commit before its last fold.
@@ -630,9 +656,19 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('arcanea.fold_slots', '', true);
+    IF pg_catalog.left(marked, 1) = '*' THEN
+        -- A bulk statement's list (queue_fold()): add every other slot that
+        -- has deltas, as 'd'.  Its own statement, not a branch of the loop's:
+        -- the loop's plan would then be made again at every commit.
+        SELECT marked || coalesce(pg_catalog.string_agg(x.slot || 'd,', ''), '') INTO marked
+          FROM (SELECT d.slot FROM arcanea.creation_count_deltas d
+                UNION SELECT d.slot FROM arcanea.profile_count_deltas d
+                UNION SELECT d.slot FROM arcanea.luminor_count_deltas d) x
+         WHERE pg_catalog.strpos(marked, ',' || x.slot || 'p,') + pg_catalog.strpos(marked, ',' || x.slot || 'd,') = 0;
+    END IF;
     FOR s, in_place IN
         SELECT pg_catalog.left(m, -1)::integer, pg_catalog.right(m, 1) = 'p'
-          FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(marked, ','), ',')) m
+          FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(marked, '*,'), ',')) m
          ORDER BY 1
     LOOP
         IF read_committed AND NOT in_place THEN

@@ -269,6 +269,7 @@ CREATE TABLE arcanea.creation_count_deltas (
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX creation_count_deltas_slot ON arcanea.creation_count_deltas (slot, creation_id);
 ALTER TABLE arcanea.creation_count_deltas REPLICA IDENTITY FULL;
+ALTER TABLE arcanea.creation_count_deltas ALTER COLUMN slot SET (n_distinct = 1024);
 COMMENT ON TABLE arcanea.creation_count_deltas IS
     'Changes to creations'' like/comment/view counts not yet folded into the row (see arcanea.fold_counters()).';
 SELECT pg_catalog.pg_extension_config_dump('arcanea.creation_count_deltas', '');
@@ -281,6 +282,7 @@ CREATE TABLE arcanea.profile_count_deltas (
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX profile_count_deltas_slot ON arcanea.profile_count_deltas (slot, profile_id);
 ALTER TABLE arcanea.profile_count_deltas REPLICA IDENTITY FULL;
+ALTER TABLE arcanea.profile_count_deltas ALTER COLUMN slot SET (n_distinct = 1024);
 COMMENT ON TABLE arcanea.profile_count_deltas IS
     'Changes to profiles'' follower/following/creation counts not yet folded into the row.';
 SELECT pg_catalog.pg_extension_config_dump('arcanea.profile_count_deltas', '');
@@ -294,6 +296,7 @@ CREATE TABLE arcanea.luminor_count_deltas (
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 CREATE INDEX luminor_count_deltas_slot ON arcanea.luminor_count_deltas (slot, luminor_id);
 ALTER TABLE arcanea.luminor_count_deltas REPLICA IDENTITY FULL;
+ALTER TABLE arcanea.luminor_count_deltas ALTER COLUMN slot SET (n_distinct = 1024);
 COMMENT ON TABLE arcanea.luminor_count_deltas IS
     'Changes to Luminors'' interaction/rating/user counts not yet folded into the row.';
 SELECT pg_catalog.pg_extension_config_dump('arcanea.luminor_count_deltas', '');
@@ -303,7 +306,9 @@ DECLARE
     marked text := coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '');
     item text := ',' || slot;
 BEGIN
-    IF pg_catalog.strpos(marked, item || 'd,') > 0 THEN
+    IF NOT in_place AND pg_catalog.left(marked, 1) = '*' THEN
+        RETURN;   -- a long list: every slot with deltas is folded at commit
+    ELSIF pg_catalog.strpos(marked, item || 'd,') > 0 THEN
         RETURN;
     ELSIF pg_catalog.strpos(marked, item || 'p,') > 0 THEN
         IF in_place THEN
@@ -312,6 +317,9 @@ BEGIN
         marked := pg_catalog.replace(marked, item || 'p,', item || 'd,');
     ELSE
         marked := pg_catalog.rtrim(marked, ',') || item || CASE WHEN in_place THEN 'p,' ELSE 'd,' END;
+        IF pg_catalog.octet_length(marked) > 256 AND pg_catalog.left(marked, 1) <> '*' THEN
+            marked := '*' || marked;
+        END IF;
     END IF;
     PERFORM pg_catalog.set_config('arcanea.fold_slots', marked, true);
 END
@@ -321,7 +329,8 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
     marked text := coalesce(pg_catalog.current_setting('arcanea.fold_slots', true), '');
 BEGIN
-    RETURN pg_catalog.current_setting('transaction_isolation') = 'read committed'
+    RETURN pg_catalog.octet_length(marked) <= 91  -- 15 slots of up to 6 characters (',3071d') and a ','
+       AND pg_catalog.current_setting('transaction_isolation') = 'read committed'
        AND coalesce(pg_catalog.current_setting('arcanea.count_in_place', true), '') <> 'off'
        AND pg_catalog.strpos(marked, ',' || s || 'p,') + pg_catalog.strpos(marked, ',' || s || 'd,') = 0
        AND pg_catalog.length(marked) - pg_catalog.length(pg_catalog.replace(marked, ',', '')) <= 16;  -- 15 slots marked so far
@@ -591,9 +600,19 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('arcanea.fold_slots', '', true);
+    IF pg_catalog.left(marked, 1) = '*' THEN
+        -- A bulk statement's list (queue_fold()): add every other slot that
+        -- has deltas, as 'd'.  Its own statement, not a branch of the loop's:
+        -- the loop's plan would then be made again at every commit.
+        SELECT marked || coalesce(pg_catalog.string_agg(x.slot || 'd,', ''), '') INTO marked
+          FROM (SELECT d.slot FROM arcanea.creation_count_deltas d
+                UNION SELECT d.slot FROM arcanea.profile_count_deltas d
+                UNION SELECT d.slot FROM arcanea.luminor_count_deltas d) x
+         WHERE pg_catalog.strpos(marked, ',' || x.slot || 'p,') + pg_catalog.strpos(marked, ',' || x.slot || 'd,') = 0;
+    END IF;
     FOR s, in_place IN
         SELECT pg_catalog.left(m, -1)::integer, pg_catalog.right(m, 1) = 'p'
-          FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(marked, ','), ',')) m
+          FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(marked, '*,'), ',')) m
          ORDER BY 1
     LOOP
         IF read_committed AND NOT in_place THEN

@@ -134,12 +134,15 @@ facts(section, object, fact) AS (
     -- Columns, by position among live columns.
     SELECT 'column', r.name || '.' || CASE WHEN :'columns' = 'by_name' THEN a.attname::text ELSE lpad(
                (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::text, 3, '0') END,
-           format('%s %s notnull=%s default=%s identity=%s generated=%s collation=%s acl=%s comment=%s',
+           format('%s %s notnull=%s default=%s identity=%s generated=%s collation=%s acl=%s options=%s comment=%s',
                   a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
                   pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), nullif(a.attidentity, ''),
                   nullif(a.attgenerated, ''),
                   CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END,
                   (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(a.attacl) x),
+                  -- pg_attver: a version stamp this PostgreSQL build keeps among the
+                  -- options of every column of a table once one has any (an LSN)
+                  (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(a.attoptions) x WHERE x !~ '^pg_attver='),
                   pg_catalog.col_description(a.attrelid, a.attnum))
       FROM rels r
       JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
