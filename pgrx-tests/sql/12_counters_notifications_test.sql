@@ -656,19 +656,9 @@ ANALYZE arcanea.creation_count_deltas;
 SET LOCAL plan_cache_mode = force_generic_plan;
 PREPARE p12_slot_probe(int) AS
     SELECT d.creation_id, sum(d.likes) FROM arcanea.creation_count_deltas d WHERE d.slot = $1 GROUP BY 1;
-CREATE FUNCTION pg_temp.plan_of(statement text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN ' || statement LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END
-$$;
-SELECT unalike(pg_temp.plan_of('EXECUTE p12_slot_probe(5)'), '%Seq Scan%',
-              'delta tables: with 3,000 deltas of one slot analyzed, a kept plan finds a slot''s deltas by the index');
+\ir fixtures/plan_lines.sql
+SELECT is((SELECT count(*) FROM pg_temp.plan_lines('EXECUTE p12_slot_probe(5)') l WHERE l ~ 'Seq Scan'), 0::bigint,
+          'delta tables: with 3,000 deltas of one slot analyzed, a kept plan finds a slot''s deltas by the index');
 DEALLOCATE p12_slot_probe;
 RESET plan_cache_mode;
 DELETE FROM arcanea.creation_count_deltas WHERE slot = 7 AND creation_id IN (SELECT md5('p12-hot' || i)::uuid FROM generate_series(1, 3000) i);

@@ -846,11 +846,7 @@ SELECT row_eq($$SELECT title, is_read FROM public.notifications WHERE id = '9000
 -- a probe is made to look dear, so that the planner would hash any check
 -- it could.
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN
-    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q;
-END
-$$;
+\ir fixtures/plan_lines.sql
 CREATE FUNCTION pg_temp.hashed_subplans(q text) RETURNS bigint LANGUAGE sql AS $$
     SELECT count(*) FROM pg_temp.plan_lines(q) l WHERE l ~ 'hashed SubPlan'
 $$;
