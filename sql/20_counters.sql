@@ -298,9 +298,10 @@ $$;
 -- most 16 slots (each holds an advisory lock until commit, see
 -- hold_slot_rows(); a bulk statement appends deltas rather than fill the
 -- lock table; the list's length is checked first, so that a bulk
--- statement's events do not search a long one).  PL/pgSQL, not SQL: the SQL version read the marks in a
--- FROM clause, so it was not inlined and planned its body afresh on every
--- call, 75-89 us each (track_functions on the scale-1 benchmark data).
+-- statement's events do not search a long one).  PL/pgSQL, not SQL: the
+-- SQL version read the marks in a FROM clause, so it was not inlined and
+-- planned its body afresh on every call, 75-89 us each (track_functions on
+-- the scale-1 benchmark data).
 CREATE FUNCTION arcanea.count_in_place(s integer) RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 DECLARE

@@ -11,19 +11,19 @@ WITH own_objects AS (
     SELECT o.bucket_id, o.name, o.created_at, string_to_array(o.name, '-') AS pieces
       FROM storage.objects o
      WHERE o.bucket_id IN (SELECT b.id FROM arcanea.buckets b)
-       -- The folder as a range of the name_prefix_search index (text_pattern_ops,
-       -- byte order: '0' follows '/'), usable by a plan kept for any user.
-       AND o.name ~>=~ ($1::text || '/') AND o.name ~<~ ($1::text || '0')
-       AND o.name LIKE $1::text || '/%'),
+       -- Names that begin with '<user id>/', written as a byte range ('0'
+       -- follows '/') that the name_prefix_search index (text_pattern_ops)
+       -- serves in a plan kept for any user, which LIKE $1 || '/%' is not.
+       AND o.name ~>=~ ($1::text || '/') AND o.name ~<~ ($1::text || '0')),
 creation_objects AS (
     -- Each creation's files: those whose name contains its id.  Found from
     -- the names' side, so that the cost grows with the files and not with
     -- files times creations (asking each creation for the files containing
     -- its id, LIKE '%' || id || '%', made the export of an account of 3,088
     -- creations with two files each take 19.6 s on the benchmark data, past
-    -- the 8 s statement timeout; 0.73-0.77 s this way).  A uuid in a name spans five of its dash-separated
-    -- pieces: the last 8 characters of one, three of exactly 4, and the
-    -- first 12 of the next.  Every such run of pieces that reads as a
+    -- the 8 s statement timeout; 0.73-0.77 s this way).  A uuid in a name
+    -- spans five of its dash-separated pieces: the last 8 characters of one,
+    -- three of exactly 4, and the first 12 of the next.  Every such run of pieces that reads as a
     -- lowercase uuid (the text of a creation's id) is looked up among the
     -- user's creations; overlapping ids in a name are each found.
     SELECT x.creation_id,
