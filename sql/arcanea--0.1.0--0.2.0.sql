@@ -954,9 +954,10 @@ CREATE TRIGGER follows_release_counts AFTER DELETE ON public.follows
 --   * the reader lock: exclusive for a follow, an unfollow or the
 --     materialisation of the reader;
 --   * the whole-feed lock: shared under every author or reader lock, taken
---     exclusive instead by a statement that would need more than
---     feed_lock_many() of them (an account's erasure, a bulk update), so
---     that one statement never fills the lock table.
+--     exclusive instead by a transaction that would need more than
+--     feed_lock_many() of them (an account's erasure, a bulk insert of
+--     follows or creations, whose per-row triggers each lock one key), so
+--     that one transaction never fills the lock table.
 -- Every statement below runs after its locks are held, and in READ
 -- COMMITTED each sees what the lock's previous holder committed.
 -- ============================================================================
@@ -969,7 +970,7 @@ CREATE TRIGGER follows_release_counts AFTER DELETE ON public.follows
 CREATE FUNCTION arcanea.feed_materialise_above() RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 64 $$;
 
--- Above this many keys, one statement takes the whole-feed lock instead.
+-- Above this many keys, a transaction takes the whole-feed lock instead.
 CREATE FUNCTION arcanea.feed_lock_many() RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 200 $$;
 
@@ -1009,12 +1010,23 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     -- 'feed' in ASCII; the space is added to it.
     feed_key constant integer := 1717921124;
+    -- Keys this transaction asked for so far, or 'all' once it holds the
+    -- whole feed.  Counted per transaction, not per call: 10,000 follows in
+    -- one INSERT call this once per row, and held 10,017 locks until commit
+    -- (out of shared memory; PRIVACY_RESULTS.md, 2026-12-01).
+    held text := coalesce(nullif(pg_catalog.current_setting('arcanea.feed_keys', true), ''), '0');
+    asked integer := coalesce(cardinality(ids), 0);
     key integer;
 BEGIN
-    IF cardinality(ids) > arcanea.feed_lock_many() THEN
-        PERFORM pg_advisory_xact_lock(feed_key, 0);
+    IF held = 'all' THEN
         RETURN;
     END IF;
+    IF held::integer + asked > arcanea.feed_lock_many() THEN
+        PERFORM pg_advisory_xact_lock(feed_key, 0);
+        PERFORM pg_catalog.set_config('arcanea.feed_keys', 'all', true);
+        RETURN;
+    END IF;
+    PERFORM pg_catalog.set_config('arcanea.feed_keys', (held::integer + asked)::text, true);
     PERFORM pg_advisory_xact_lock_shared(feed_key, 0);
     -- In key order: two lockers of the same keys queue, never deadlock.
     FOR key IN SELECT DISTINCT uuid_hash(i) FROM unnest(ids) i ORDER BY 1 LOOP

@@ -2,7 +2,7 @@
 -- out, what vanishes at once, and that the incremental state always equals a
 -- rebuild from follows and creations.
 BEGIN;
-SELECT plan(36);
+SELECT plan(39);
 
 \ir fixtures/act_as.sql
 
@@ -145,6 +145,32 @@ SELECT results_eq($$SELECT id FROM get_user_feed('eeeeeeee-0000-4000-8000-000000
                   $$SELECT * FROM pg_temp.expected('eeeeeeee-0000-4000-8000-0000000000e5') LIMIT 100$$,
                   'with a deactivated author: the feed is the plain one');
 UPDATE public.profiles SET is_active = true WHERE id = pg_temp.author(7);
+
+-- ------------------------------------------------------------ bulk statements
+-- The feed's locks are counted per transaction (arcanea.feed_lock): past
+-- feed_lock_many() keys it holds the whole feed instead.  300 new accounts
+-- each follow a01 in one INSERT, then each publish in one INSERT: the
+-- per-row triggers ask for 300 reader keys, then 300 author keys.
+CREATE FUNCTION pg_temp.feed_locks_held() RETURNS integer LANGUAGE sql AS $$
+    SELECT count(*)::int FROM pg_locks
+     WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid IN (1717921124, 1717921125, 1717921126)
+$$;
+INSERT INTO auth.users (id, email, raw_user_meta_data)
+SELECT md5('feed-bulk-' || n)::uuid, 'bulk' || n || '@t.io', json_build_object('username', 'feedbulk' || n)
+  FROM generate_series(1, 300) n;
+INSERT INTO public.follows (follower_id, following_id)
+SELECT md5('feed-bulk-' || n)::uuid, pg_temp.author(1) FROM generate_series(1, 300) n;
+SELECT cmp_ok(pg_temp.feed_locks_held(), '<=', arcanea.feed_lock_many() + 1,
+              'one INSERT of 300 follows by 300 readers holds at most feed_lock_many() + 1 feed locks');
+INSERT INTO public.creations (user_id, title, type, status, is_public, published_at)
+SELECT md5('feed-bulk-' || n)::uuid, 'bulk ' || n, 'image', 'published', true, now()
+  FROM generate_series(1, 300) n;
+SELECT cmp_ok(pg_temp.feed_locks_held(), '<=', arcanea.feed_lock_many() + 1,
+              'one INSERT of 300 creations by 300 authors: still at most feed_lock_many() + 1');
+SELECT ok(EXISTS (SELECT 1 FROM pg_locks
+                   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = 1717921124 AND objid = 0
+                     AND mode = 'ExclusiveLock'),
+          'past the budget the transaction holds the whole feed exclusively');
 
 -- ------------------------------------------------------------ rebuild
 INSERT INTO before_rebuild SELECT * FROM pg_temp.feed_state();
