@@ -147,7 +147,9 @@ CREATE TRIGGER creations_search_vector BEFORE INSERT OR UPDATE OF title, tags, d
 --    and a folder meanwhile leaves the slot alone; so at its commit it
 --    takes the slot's advisory lock shared (a folder still to finish waits
 --    for it, and it for that folder) and, if the slot has deltas, folds it
---    as above.
+--    as above.  A bulk statement (an erasure: thousands of slots) puts its
+--    own deltas straight into their rows instead, holding no slot for them
+--    (fold_own_deltas()), so that its long commit makes nobody wait.
 -- 3. Readers that must be exact (toggle_like's answer, follow_user's,
 --    get_user_stats, feed and search rows) add the pending deltas they see
 --    to the column (arcanea.pending_*_counts()): exact at their snapshot.
@@ -256,10 +258,9 @@ COMMENT ON TABLE arcanea.luminor_count_deltas IS
 -- 0.22 ms of a two-count transaction in string functions (pgbench on the
 -- scale-1 benchmark data; pgrx-tests/bench/analysis.md).  Once the list is
 -- longer than 256 characters (43 to 85 slots: a bulk statement) it gets a
--- '*' in front and no more 'd' entries: at commit every slot that has
--- deltas is folded besides the listed ones (fold_marked_slots), which
--- folds what the transaction appended and perhaps others' deltas, which
--- any folder may.  Searching a list of a thousand slots or more cost 40-60
+-- '*' in front and no more 'd' entries: at commit the transaction's own
+-- deltas go straight into their rows (fold_own_deltas), besides the
+-- listed slots' fold.  Searching a list of a thousand slots or more cost 40-60
 -- us an event: 11 s of the 17 s that the erasure of privacy_timing.sh's
 -- heavy user spent in its DELETE (112,772 counted events, scale-1 data).
 CREATE FUNCTION arcanea.queue_fold(slot integer, in_place boolean) RETURNS void
@@ -459,11 +460,14 @@ $$;
 -- lock without waiting (its own in-place updates included); returns how
 -- many deltas it folded.  A slot without deltas costs one index probe.  Deltas of a
 -- parent that no longer exists are dropped.  Only fold_slot() calls it,
--- holding the slot's row and its rows (hold_slot_rows()).
+-- holding the slot's row and its rows (hold_slot_rows()), and
+-- fold_marked_slots() again for a slot this noted in arcanea.fold_skipped:
+-- one whose parents, or some of them, others held.
 CREATE FUNCTION arcanea.fold_counts(s integer) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     folded bigint;
+    skipped boolean;
 BEGIN
     IF NOT arcanea.slot_has_deltas(s) THEN
         RETURN 0;
@@ -487,7 +491,8 @@ BEGIN
                    view_count = c.view_count + p.views
               FROM pending p WHERE c.id = p.id AND c.id IN (SELECT h.id FROM held h)
             RETURNING p.n)
-        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+        SELECT coalesce((SELECT sum(m.n) FROM moved m), 0), (SELECT count(*) FROM pending) > (SELECT count(*) FROM held)
+          INTO folded, skipped;
     ELSIF arcanea.count_slot_kind(s) = 'luminors' THEN
         WITH pending AS (
             SELECT d.luminor_id AS id, sum(d.interactions) AS interactions, sum(d.ratings) AS ratings,
@@ -511,7 +516,8 @@ BEGIN
                    user_count        = l.user_count + p.users
               FROM pending p WHERE l.id = p.id AND l.id IN (SELECT h.id FROM held h)
             RETURNING p.n)
-        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+        SELECT coalesce((SELECT sum(m.n) FROM moved m), 0), (SELECT count(*) FROM pending) > (SELECT count(*) FROM held)
+          INTO folded, skipped;
     ELSE
         WITH pending AS (
             SELECT d.profile_id AS id, sum(d.followers) AS followers, sum(d.followings) AS followings,
@@ -532,7 +538,13 @@ BEGIN
                    creation_count = p.creation_count + q.creations
               FROM pending q WHERE p.id = q.id AND p.id IN (SELECT h.id FROM held h)
             RETURNING q.n)
-        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+        SELECT coalesce((SELECT sum(m.n) FROM moved m), 0), (SELECT count(*) FROM pending) > (SELECT count(*) FROM held)
+          INTO folded, skipped;
+    END IF;
+    IF skipped THEN
+        PERFORM pg_catalog.set_config('arcanea.fold_skipped',
+                                      coalesce(pg_catalog.current_setting('arcanea.fold_skipped', true), '') || s || ',',
+                                      true);
     END IF;
     RETURN folded;
 END
@@ -628,11 +640,152 @@ BEGIN
 END
 $$;
 
+-- A bulk statement's own deltas, straight into their rows: the commit of a
+-- list marked '*' (fold_marked_slots()).  Folded slot by slot, every slot
+-- such a statement counted in was held from its fold to the commit, with
+-- two advisory locks, and a writer in any of them waited that long at its
+-- own commit: privacy_timing.sh's heavy user's erasure folded 2,051 slots
+-- for 17.7 s holding 4,102 locks, and 4 clients of toggle_like on other
+-- creations committed nothing for 15 s (scale-1 benchmark data,
+-- 2026-12-01).  Nobody else sees these deltas, so no other writer or folder
+-- waits for them and no slot needs holding: each parent row that can be
+-- locked without waiting takes its sum, locked from here to the commit
+-- (fold_held_parents() then folds what others append for it meanwhile).
+-- Returns the slots of the deltas left, whose parents others hold: those
+-- are folded slot by slot.  Per kind, one UPDATE of the rows it can lock,
+-- then one DELETE of the deltas whose row is gone or now its own version
+-- (every row it locked, it updated).  Neither joins two lists of the rows
+-- at hand: the delta tables' statistics say they hold a handful, and a
+-- first version, which matched the updated rows against the list of locked
+-- ones, had the planner search that list once per row (44 s for 10,000
+-- profiles; minutes for 100,000 creations).  A loop, one row at a time,
+-- was safe from that but took 29.2 s where this takes 6.6 s (the heavy
+-- user's erasure, below).
+CREATE FUNCTION arcanea.fold_own_deltas() RETURNS SETOF integer
+LANGUAGE plpgsql AS $$
+BEGIN
+    WITH pending AS (
+        SELECT d.creation_id AS id, sum(d.likes) AS likes, sum(d.comments) AS comments, sum(d.views) AS views
+          FROM arcanea.creation_count_deltas d
+         WHERE arcanea.written_by_this_transaction(d.xmin) GROUP BY d.creation_id),
+    held AS (
+        SELECT c.id, p.likes, p.comments, p.views FROM pending p JOIN public.creations c ON c.id = p.id
+         ORDER BY c.id FOR NO KEY UPDATE OF c SKIP LOCKED)
+    UPDATE public.creations c
+       SET like_count = c.like_count + h.likes, comment_count = c.comment_count + h.comments,
+           view_count = c.view_count + h.views
+      FROM held h WHERE c.id = h.id;
+    DELETE FROM arcanea.creation_count_deltas d
+     WHERE arcanea.written_by_this_transaction(d.xmin)
+       AND NOT EXISTS (SELECT 1 FROM public.creations c
+                        WHERE c.id = d.creation_id AND NOT arcanea.written_by_this_transaction(c.xmin));
+    WITH pending AS (
+        SELECT d.luminor_id AS id, sum(d.interactions) AS interactions, sum(d.ratings) AS ratings,
+               sum(d.rating_sum) AS rating_sum, sum(d.users) AS users
+          FROM arcanea.luminor_count_deltas d
+         WHERE arcanea.written_by_this_transaction(d.xmin) GROUP BY d.luminor_id),
+    held AS (
+        SELECT l.id, p.interactions, p.ratings, p.rating_sum, p.users FROM pending p JOIN public.luminors l ON l.id = p.id
+         ORDER BY l.id FOR NO KEY UPDATE OF l SKIP LOCKED)
+    UPDATE public.luminors l
+       SET interaction_count = l.interaction_count + h.interactions,
+           rating_count      = l.rating_count + h.ratings,
+           rating_sum        = l.rating_sum + h.rating_sum,
+           average_rating    = arcanea.rating_average(l.rating_sum + h.rating_sum, l.rating_count + h.ratings),
+           user_count        = l.user_count + h.users
+      FROM held h WHERE l.id = h.id;
+    DELETE FROM arcanea.luminor_count_deltas d
+     WHERE arcanea.written_by_this_transaction(d.xmin)
+       AND NOT EXISTS (SELECT 1 FROM public.luminors l
+                        WHERE l.id = d.luminor_id AND NOT arcanea.written_by_this_transaction(l.xmin));
+    WITH pending AS (
+        SELECT d.profile_id AS id, sum(d.followers) AS followers, sum(d.followings) AS followings,
+               sum(d.creations) AS creations
+          FROM arcanea.profile_count_deltas d
+         WHERE arcanea.written_by_this_transaction(d.xmin) GROUP BY d.profile_id),
+    held AS (
+        SELECT p.id, q.followers, q.followings, q.creations FROM pending q JOIN public.profiles p ON p.id = q.id
+         ORDER BY p.id FOR NO KEY UPDATE OF p SKIP LOCKED)
+    UPDATE public.profiles p
+       SET follower_count = p.follower_count + h.followers,
+           following_count = p.following_count + h.followings,
+           creation_count = p.creation_count + h.creations
+      FROM held h WHERE p.id = h.id;
+    DELETE FROM arcanea.profile_count_deltas d
+     WHERE arcanea.written_by_this_transaction(d.xmin)
+       AND NOT EXISTS (SELECT 1 FROM public.profiles p
+                        WHERE p.id = d.profile_id AND NOT arcanea.written_by_this_transaction(p.xmin));
+    RETURN QUERY
+        SELECT d.slot FROM arcanea.creation_count_deltas d WHERE arcanea.written_by_this_transaction(d.xmin)
+        UNION SELECT d.slot FROM arcanea.luminor_count_deltas d WHERE arcanea.written_by_this_transaction(d.xmin)
+        UNION SELECT d.slot FROM arcanea.profile_count_deltas d WHERE arcanea.written_by_this_transaction(d.xmin);
+END
+$$;
+
+-- The end of a bulk fold (fold_marked_slots()): the deltas that others
+-- appended for the parent rows this transaction updated.  Those rows'
+-- newest versions are this transaction's, so it holds them until its
+-- commit and no other folder can fold their deltas.  It runs holding the
+-- bulk lock exclusively, and a writer whose fold skipped parent rows takes
+-- that lock shared before it commits: such a writer either committed
+-- before, and its deltas are folded here, or waits for this commit and
+-- folds its slots again.  The sums are of the deltas this deletes, so a
+-- delta is never added twice.
+CREATE FUNCTION arcanea.fold_held_parents() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    WITH gone AS (
+        DELETE FROM arcanea.creation_count_deltas d USING public.creations c
+         WHERE c.id = d.creation_id AND arcanea.written_by_this_transaction(c.xmin)
+        RETURNING d.creation_id AS id, d.likes, d.comments, d.views),
+    pending AS (
+        SELECT g.id, sum(g.likes) AS likes, sum(g.comments) AS comments, sum(g.views) AS views
+          FROM gone g GROUP BY g.id)
+    UPDATE public.creations c
+       SET like_count = c.like_count + p.likes, comment_count = c.comment_count + p.comments,
+           view_count = c.view_count + p.views
+      FROM pending p WHERE c.id = p.id;
+    WITH gone AS (
+        DELETE FROM arcanea.luminor_count_deltas d USING public.luminors l
+         WHERE l.id = d.luminor_id AND arcanea.written_by_this_transaction(l.xmin)
+        RETURNING d.luminor_id AS id, d.interactions, d.ratings, d.rating_sum, d.users),
+    pending AS (
+        SELECT g.id, sum(g.interactions) AS interactions, sum(g.ratings) AS ratings,
+               sum(g.rating_sum) AS rating_sum, sum(g.users) AS users
+          FROM gone g GROUP BY g.id)
+    UPDATE public.luminors l
+       SET interaction_count = l.interaction_count + p.interactions,
+           rating_count      = l.rating_count + p.ratings,
+           rating_sum        = l.rating_sum + p.rating_sum,
+           average_rating    = arcanea.rating_average(l.rating_sum + p.rating_sum, l.rating_count + p.ratings),
+           user_count        = l.user_count + p.users
+      FROM pending p WHERE l.id = p.id;
+    WITH gone AS (
+        DELETE FROM arcanea.profile_count_deltas d USING public.profiles p
+         WHERE p.id = d.profile_id AND arcanea.written_by_this_transaction(p.xmin)
+        RETURNING d.profile_id AS id, d.followers, d.followings, d.creations),
+    pending AS (
+        SELECT g.id, sum(g.followers) AS followers, sum(g.followings) AS followings, sum(g.creations) AS creations
+          FROM gone g GROUP BY g.id)
+    UPDATE public.profiles p
+       SET follower_count = p.follower_count + q.followers,
+           following_count = p.following_count + q.followings,
+           creation_count = p.creation_count + q.creations
+      FROM pending q WHERE p.id = q.id;
+END
+$$;
+
 -- The commit-time fold: a deferred trigger on each delta table, and on the
 -- counter columns of the parent tables for the in-place updates.  The first
 -- one to fire takes care of every slot the transaction marked, in slot
--- order; the others find nothing marked.  A list marked '*' (queue_fold)
--- adds every slot that has deltas, as 'd'.  A slot marked 'p' only (parents
+-- order; the others find nothing marked.  A list marked '*' (queue_fold, a
+-- bulk statement) first puts the transaction's own deltas straight into
+-- their rows (fold_own_deltas), adds the slots of those left as 'd', and
+-- after the listed slots folds what others appended meanwhile for the rows
+-- it updated (fold_held_parents), holding the bulk lock.  It treats every
+-- listed slot as 'p' (its own deltas are in their rows already): it holds
+-- only those in which others' deltas wait, not every one counted in.  A
+-- slot marked 'p' only (parents
 -- updated in place, no delta appended) is folded only if it has deltas,
 -- after taking its advisory lock shared: a folder that skipped our row
 -- while we held it then waits for our commit before its last fold.
@@ -644,12 +797,20 @@ $$;
 -- slot's lock shared, so that a folder at work folds its deltas after its
 -- commit; otherwise the next READ COMMITTED write to the slot or
 -- arcanea.fold_counters() does.
+-- A READ COMMITTED fold whose fold_counts() skipped parent rows that others
+-- held takes the bulk lock shared before it commits; if a bulk fold holds
+-- it (at its fold_held_parents()), it waits for that commit and folds
+-- those slots again.
 CREATE FUNCTION arcanea.fold_marked_slots() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     lock_class constant integer := 1634890337;  -- fold_slot()'s
+    -- With lock_class, the bulk lock: one past the last slot.
+    bulk_lock constant integer := 3072;
     marked text := pg_catalog.current_setting('arcanea.fold_slots', true);
     read_committed boolean := pg_catalog.current_setting('transaction_isolation') = 'read committed';
+    bulk boolean;
+    skipped text;
     s integer;
     in_place boolean;
 BEGIN
@@ -657,9 +818,15 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('arcanea.fold_slots', '', true);
-    IF pg_catalog.left(marked, 1) = '*' THEN
-        -- A bulk statement's list (queue_fold()): add every other slot that
-        -- has deltas, as 'd'.  Its own statement, not a branch of the loop's:
+    bulk := pg_catalog.left(marked, 1) = '*';
+    IF bulk AND read_committed THEN
+        SELECT marked || coalesce(pg_catalog.string_agg(x.slot || 'd,', ''), '') INTO marked
+          FROM arcanea.fold_own_deltas() x(slot)
+         WHERE pg_catalog.strpos(marked, ',' || x.slot || 'p,') + pg_catalog.strpos(marked, ',' || x.slot || 'd,') = 0;
+    ELSIF bulk THEN
+        -- A bulk statement's list (queue_fold()), not READ COMMITTED: add
+        -- every other slot that has deltas, as 'd', whose locks it takes
+        -- shared below.  Its own statement, not a branch of the loop's:
         -- the loop's plan would then be made again at every commit.
         SELECT marked || coalesce(pg_catalog.string_agg(x.slot || 'd,', ''), '') INTO marked
           FROM (SELECT d.slot FROM arcanea.creation_count_deltas d
@@ -672,7 +839,7 @@ BEGIN
           FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(marked, '*,'), ',')) m
          ORDER BY 1
     LOOP
-        IF read_committed AND NOT in_place THEN
+        IF read_committed AND NOT in_place AND NOT bulk THEN
             PERFORM arcanea.fold_slot(s);
         ELSE
             PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, s);
@@ -681,6 +848,22 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
+    IF NOT read_committed THEN
+        RETURN NULL;
+    ELSIF bulk THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(lock_class, bulk_lock);
+        PERFORM arcanea.fold_held_parents();
+        RETURN NULL;
+    END IF;
+    skipped := coalesce(pg_catalog.current_setting('arcanea.fold_skipped', true), '');
+    IF skipped <> '' AND NOT pg_catalog.pg_try_advisory_xact_lock_shared(lock_class, bulk_lock) THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, bulk_lock);
+        FOR s IN SELECT DISTINCT x::integer FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.rtrim(skipped, ','), ',')) x
+                  ORDER BY 1
+        LOOP
+            PERFORM arcanea.fold_counts(s);
+        END LOOP;
+    END IF;
     RETURN NULL;
 END
 $$;

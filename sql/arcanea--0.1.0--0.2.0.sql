@@ -447,10 +447,19 @@ BEGIN
     RETURN EXISTS (SELECT 1 FROM arcanea.profile_count_deltas d WHERE d.slot = s);
 END
 $$;
+-- Whether a row version is this transaction's (src/row_versions.rs): the
+-- bulk fold's test for its own deltas and the parent rows it updated.
+CREATE  FUNCTION arcanea."written_by_this_transaction"(
+	"xmin" xid /* Xid */
+) RETURNS bool /* bool */
+STRICT STABLE PARALLEL RESTRICTED
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'written_by_this_transaction_wrapper';
 CREATE FUNCTION arcanea.fold_counts(s integer) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     folded bigint;
+    skipped boolean;
 BEGIN
     IF NOT arcanea.slot_has_deltas(s) THEN
         RETURN 0;
@@ -474,7 +483,8 @@ BEGIN
                    view_count = c.view_count + p.views
               FROM pending p WHERE c.id = p.id AND c.id IN (SELECT h.id FROM held h)
             RETURNING p.n)
-        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+        SELECT coalesce((SELECT sum(m.n) FROM moved m), 0), (SELECT count(*) FROM pending) > (SELECT count(*) FROM held)
+          INTO folded, skipped;
     ELSIF arcanea.count_slot_kind(s) = 'luminors' THEN
         WITH pending AS (
             SELECT d.luminor_id AS id, sum(d.interactions) AS interactions, sum(d.ratings) AS ratings,
@@ -498,7 +508,8 @@ BEGIN
                    user_count        = l.user_count + p.users
               FROM pending p WHERE l.id = p.id AND l.id IN (SELECT h.id FROM held h)
             RETURNING p.n)
-        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+        SELECT coalesce((SELECT sum(m.n) FROM moved m), 0), (SELECT count(*) FROM pending) > (SELECT count(*) FROM held)
+          INTO folded, skipped;
     ELSE
         WITH pending AS (
             SELECT d.profile_id AS id, sum(d.followers) AS followers, sum(d.followings) AS followings,
@@ -519,7 +530,13 @@ BEGIN
                    creation_count = p.creation_count + q.creations
               FROM pending q WHERE p.id = q.id AND p.id IN (SELECT h.id FROM held h)
             RETURNING q.n)
-        SELECT coalesce(sum(m.n), 0) INTO folded FROM moved m;
+        SELECT coalesce((SELECT sum(m.n) FROM moved m), 0), (SELECT count(*) FROM pending) > (SELECT count(*) FROM held)
+          INTO folded, skipped;
+    END IF;
+    IF skipped THEN
+        PERFORM pg_catalog.set_config('arcanea.fold_skipped',
+                                      coalesce(pg_catalog.current_setting('arcanea.fold_skipped', true), '') || s || ',',
+                                      true);
     END IF;
     RETURN folded;
 END
@@ -587,12 +604,119 @@ BEGIN
     RETURN folded;
 END
 $$;
+CREATE FUNCTION arcanea.fold_own_deltas() RETURNS SETOF integer
+LANGUAGE plpgsql AS $$
+BEGIN
+    WITH pending AS (
+        SELECT d.creation_id AS id, sum(d.likes) AS likes, sum(d.comments) AS comments, sum(d.views) AS views
+          FROM arcanea.creation_count_deltas d
+         WHERE arcanea.written_by_this_transaction(d.xmin) GROUP BY d.creation_id),
+    held AS (
+        SELECT c.id, p.likes, p.comments, p.views FROM pending p JOIN public.creations c ON c.id = p.id
+         ORDER BY c.id FOR NO KEY UPDATE OF c SKIP LOCKED)
+    UPDATE public.creations c
+       SET like_count = c.like_count + h.likes, comment_count = c.comment_count + h.comments,
+           view_count = c.view_count + h.views
+      FROM held h WHERE c.id = h.id;
+    DELETE FROM arcanea.creation_count_deltas d
+     WHERE arcanea.written_by_this_transaction(d.xmin)
+       AND NOT EXISTS (SELECT 1 FROM public.creations c
+                        WHERE c.id = d.creation_id AND NOT arcanea.written_by_this_transaction(c.xmin));
+    WITH pending AS (
+        SELECT d.luminor_id AS id, sum(d.interactions) AS interactions, sum(d.ratings) AS ratings,
+               sum(d.rating_sum) AS rating_sum, sum(d.users) AS users
+          FROM arcanea.luminor_count_deltas d
+         WHERE arcanea.written_by_this_transaction(d.xmin) GROUP BY d.luminor_id),
+    held AS (
+        SELECT l.id, p.interactions, p.ratings, p.rating_sum, p.users FROM pending p JOIN public.luminors l ON l.id = p.id
+         ORDER BY l.id FOR NO KEY UPDATE OF l SKIP LOCKED)
+    UPDATE public.luminors l
+       SET interaction_count = l.interaction_count + h.interactions,
+           rating_count      = l.rating_count + h.ratings,
+           rating_sum        = l.rating_sum + h.rating_sum,
+           average_rating    = arcanea.rating_average(l.rating_sum + h.rating_sum, l.rating_count + h.ratings),
+           user_count        = l.user_count + h.users
+      FROM held h WHERE l.id = h.id;
+    DELETE FROM arcanea.luminor_count_deltas d
+     WHERE arcanea.written_by_this_transaction(d.xmin)
+       AND NOT EXISTS (SELECT 1 FROM public.luminors l
+                        WHERE l.id = d.luminor_id AND NOT arcanea.written_by_this_transaction(l.xmin));
+    WITH pending AS (
+        SELECT d.profile_id AS id, sum(d.followers) AS followers, sum(d.followings) AS followings,
+               sum(d.creations) AS creations
+          FROM arcanea.profile_count_deltas d
+         WHERE arcanea.written_by_this_transaction(d.xmin) GROUP BY d.profile_id),
+    held AS (
+        SELECT p.id, q.followers, q.followings, q.creations FROM pending q JOIN public.profiles p ON p.id = q.id
+         ORDER BY p.id FOR NO KEY UPDATE OF p SKIP LOCKED)
+    UPDATE public.profiles p
+       SET follower_count = p.follower_count + h.followers,
+           following_count = p.following_count + h.followings,
+           creation_count = p.creation_count + h.creations
+      FROM held h WHERE p.id = h.id;
+    DELETE FROM arcanea.profile_count_deltas d
+     WHERE arcanea.written_by_this_transaction(d.xmin)
+       AND NOT EXISTS (SELECT 1 FROM public.profiles p
+                        WHERE p.id = d.profile_id AND NOT arcanea.written_by_this_transaction(p.xmin));
+    RETURN QUERY
+        SELECT d.slot FROM arcanea.creation_count_deltas d WHERE arcanea.written_by_this_transaction(d.xmin)
+        UNION SELECT d.slot FROM arcanea.luminor_count_deltas d WHERE arcanea.written_by_this_transaction(d.xmin)
+        UNION SELECT d.slot FROM arcanea.profile_count_deltas d WHERE arcanea.written_by_this_transaction(d.xmin);
+END
+$$;
+CREATE FUNCTION arcanea.fold_held_parents() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    WITH gone AS (
+        DELETE FROM arcanea.creation_count_deltas d USING public.creations c
+         WHERE c.id = d.creation_id AND arcanea.written_by_this_transaction(c.xmin)
+        RETURNING d.creation_id AS id, d.likes, d.comments, d.views),
+    pending AS (
+        SELECT g.id, sum(g.likes) AS likes, sum(g.comments) AS comments, sum(g.views) AS views
+          FROM gone g GROUP BY g.id)
+    UPDATE public.creations c
+       SET like_count = c.like_count + p.likes, comment_count = c.comment_count + p.comments,
+           view_count = c.view_count + p.views
+      FROM pending p WHERE c.id = p.id;
+    WITH gone AS (
+        DELETE FROM arcanea.luminor_count_deltas d USING public.luminors l
+         WHERE l.id = d.luminor_id AND arcanea.written_by_this_transaction(l.xmin)
+        RETURNING d.luminor_id AS id, d.interactions, d.ratings, d.rating_sum, d.users),
+    pending AS (
+        SELECT g.id, sum(g.interactions) AS interactions, sum(g.ratings) AS ratings,
+               sum(g.rating_sum) AS rating_sum, sum(g.users) AS users
+          FROM gone g GROUP BY g.id)
+    UPDATE public.luminors l
+       SET interaction_count = l.interaction_count + p.interactions,
+           rating_count      = l.rating_count + p.ratings,
+           rating_sum        = l.rating_sum + p.rating_sum,
+           average_rating    = arcanea.rating_average(l.rating_sum + p.rating_sum, l.rating_count + p.ratings),
+           user_count        = l.user_count + p.users
+      FROM pending p WHERE l.id = p.id;
+    WITH gone AS (
+        DELETE FROM arcanea.profile_count_deltas d USING public.profiles p
+         WHERE p.id = d.profile_id AND arcanea.written_by_this_transaction(p.xmin)
+        RETURNING d.profile_id AS id, d.followers, d.followings, d.creations),
+    pending AS (
+        SELECT g.id, sum(g.followers) AS followers, sum(g.followings) AS followings, sum(g.creations) AS creations
+          FROM gone g GROUP BY g.id)
+    UPDATE public.profiles p
+       SET follower_count = p.follower_count + q.followers,
+           following_count = p.following_count + q.followings,
+           creation_count = p.creation_count + q.creations
+      FROM pending q WHERE p.id = q.id;
+END
+$$;
 CREATE FUNCTION arcanea.fold_marked_slots() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     lock_class constant integer := 1634890337;  -- fold_slot()'s
+    -- With lock_class, the bulk lock: one past the last slot.
+    bulk_lock constant integer := 3072;
     marked text := pg_catalog.current_setting('arcanea.fold_slots', true);
     read_committed boolean := pg_catalog.current_setting('transaction_isolation') = 'read committed';
+    bulk boolean;
+    skipped text;
     s integer;
     in_place boolean;
 BEGIN
@@ -600,9 +724,15 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('arcanea.fold_slots', '', true);
-    IF pg_catalog.left(marked, 1) = '*' THEN
-        -- A bulk statement's list (queue_fold()): add every other slot that
-        -- has deltas, as 'd'.  Its own statement, not a branch of the loop's:
+    bulk := pg_catalog.left(marked, 1) = '*';
+    IF bulk AND read_committed THEN
+        SELECT marked || coalesce(pg_catalog.string_agg(x.slot || 'd,', ''), '') INTO marked
+          FROM arcanea.fold_own_deltas() x(slot)
+         WHERE pg_catalog.strpos(marked, ',' || x.slot || 'p,') + pg_catalog.strpos(marked, ',' || x.slot || 'd,') = 0;
+    ELSIF bulk THEN
+        -- A bulk statement's list (queue_fold()), not READ COMMITTED: add
+        -- every other slot that has deltas, as 'd', whose locks it takes
+        -- shared below.  Its own statement, not a branch of the loop's:
         -- the loop's plan would then be made again at every commit.
         SELECT marked || coalesce(pg_catalog.string_agg(x.slot || 'd,', ''), '') INTO marked
           FROM (SELECT d.slot FROM arcanea.creation_count_deltas d
@@ -615,7 +745,7 @@ BEGIN
           FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.btrim(marked, '*,'), ',')) m
          ORDER BY 1
     LOOP
-        IF read_committed AND NOT in_place THEN
+        IF read_committed AND NOT in_place AND NOT bulk THEN
             PERFORM arcanea.fold_slot(s);
         ELSE
             PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, s);
@@ -624,6 +754,22 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
+    IF NOT read_committed THEN
+        RETURN NULL;
+    ELSIF bulk THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(lock_class, bulk_lock);
+        PERFORM arcanea.fold_held_parents();
+        RETURN NULL;
+    END IF;
+    skipped := coalesce(pg_catalog.current_setting('arcanea.fold_skipped', true), '');
+    IF skipped <> '' AND NOT pg_catalog.pg_try_advisory_xact_lock_shared(lock_class, bulk_lock) THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(lock_class, bulk_lock);
+        FOR s IN SELECT DISTINCT x::integer FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.rtrim(skipped, ','), ',')) x
+                  ORDER BY 1
+        LOOP
+            PERFORM arcanea.fold_counts(s);
+        END LOOP;
+    END IF;
     RETURN NULL;
 END
 $$;

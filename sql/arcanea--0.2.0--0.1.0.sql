@@ -618,6 +618,7 @@ ALTER EXTENSION arcanea DROP TABLE arcanea.count_fold_slots;
 DROP TABLE arcanea.creation_count_deltas, arcanea.profile_count_deltas, arcanea.luminor_count_deltas,
     arcanea.count_fold_slots;
 DROP FUNCTION arcanea.fold_marked_slots(), arcanea.fold_slot(integer, boolean), arcanea.fold_counts(integer),
+    arcanea.fold_own_deltas(), arcanea.fold_held_parents(), arcanea.written_by_this_transaction(xid),
     arcanea.count_creation(uuid, integer, integer, integer), arcanea.count_profile(uuid, integer, integer, integer),
     arcanea.count_luminor(uuid, integer, integer, integer, integer), arcanea.queue_fold(integer, boolean),
     arcanea.count_in_place(integer), arcanea.hold_slot_rows(integer), arcanea.await_slot_rows(integer), arcanea.rating_average(bigint, bigint), arcanea.slot_has_deltas(integer),

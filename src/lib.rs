@@ -10,6 +10,8 @@
 //! - `limits`: the per-user rate limits' budget check;
 //! - `ranking`: `arcanea.rank_cd`, search's relevance without ts_rank_cd's
 //!   per-call cost;
+//! - `row_versions`: `arcanea.written_by_this_transaction`, for the
+//!   counters' bulk fold;
 //! - `guard`: the event trigger that keeps DROP EXTENSION from deleting data;
 //! - `error`: the one error type and its SQLSTATEs.
 // pgrx raises an `Err` with its SQLSTATE only when it is an `ErrorReport`
@@ -27,6 +29,7 @@ pub mod guard;
 pub mod identity;
 pub mod limits;
 pub mod ranking;
+pub mod row_versions;
 pub mod signup;
 
 ::pgrx::pg_module_magic!(name, version);
@@ -39,7 +42,11 @@ pub extern "C-unwind" fn _PG_init() {
 extension_sql_file!("../sql/00_supabase_compat.sql", name = "supabase_compat", bootstrap);
 extension_sql_file!("../sql/10_tables.sql", name = "tables", requires = ["supabase_compat"]);
 extension_sql_file!("../sql/15_limits.sql", name = "payload_limits", requires = ["tables"]);
-extension_sql_file!("../sql/20_counters.sql", name = "counters", requires = ["tables"]);
+extension_sql_file!(
+    "../sql/20_counters.sql",
+    name = "counters",
+    requires = ["tables", row_versions::arcanea::written_by_this_transaction]
+);
 extension_sql_file!("../sql/25_search_terms.sql", name = "search_terms", requires = ["counters"]);
 extension_sql_file!(
     "../sql/26_search_leaders.sql",

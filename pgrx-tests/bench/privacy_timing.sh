@@ -21,7 +21,9 @@
 #   3. export_my_data() as that user (role authenticated, JWT claims,
 #      statement_timeout 8s), three times;
 #   4. DELETE FROM auth.users for that user (what GoTrue's "delete user"
-#      runs), while lock_sampler.sql records every relation lock it takes;
+#      runs), first rolled back beside 4 clients of toggle_like (do they
+#      keep committing while its commit folds the counts?), then for real
+#      while lock_sampler.sql records every relation lock it takes;
 #   5. the files it left are deleted as the Storage API would
 #      (pending_storage_erasures(), then storage.objects rows), then
 #      shell/erasure/scan.sql looks for the user's id, username and avatar
@@ -149,6 +151,48 @@ SELECT json_array_length(public.export_my_data() -> 'likes');
 SQL
 )
 
+# 4a. The same erasure beside other writers, rolled back: 4 clients call
+# toggle_like as PostgREST does (pgrx-tests/bench/pgbench/
+# toggle_like_api.ours.sql) on random published creations, and the erasure
+# runs its commit-time fold (SET CONSTRAINTS ALL IMMEDIATE), counts its
+# locks and rolls back.  Whether the others keep committing while it folds:
+# each second's transactions, the slowest one, and the locks it held.
+NU=$(sq "$RUN_DB" -At -c "SELECT value FROM bench.meta WHERE key = 'nu'")
+NC=$(sq "$RUN_DB" -At -c "SELECT value FROM bench.meta WHERE key = 'nc'")
+mkdir -p "$WORK/beside"
+(cd "$WORK/beside" && "$(pg_bin pgbench)" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c 4 -j 2 -T 600 -l \
+    -D nu="$NU" -D nc="$NC" -D hot=0 -f "$BENCH/pgbench/toggle_like_api.ours.sql" "$RUN_DB" >pgbench.out 2>&1) &
+WRITERS=$!
+sleep 5
+beside=$(sq "$RUN_DB" -At <<SQL
+BEGIN;
+DELETE FROM auth.users WHERE id = '$UID_';
+SELECT extract(epoch FROM clock_timestamp()) AS start \gset fold_
+SET CONSTRAINTS ALL IMMEDIATE;
+SELECT :'fold_start' || ' ' || extract(epoch FROM clock_timestamp()) || ' '
+       || (SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()) || ' '
+       || (SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory');
+ROLLBACK;
+SQL
+) || die "the erasure beside writers failed"
+sleep 2
+# Ending its sessions ends pgbench normally, with its logs written out.
+sq postgres -At -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                     WHERE datname = '$RUN_DB' AND application_name = 'pgbench'" >/dev/null
+wait "$WRITERS" 2>/dev/null || true
+read -r FOLD_FROM FOLD_TO BESIDE_LOCKS BESIDE_ADVISORY <<<"$beside"
+# pgbench's log: client, transaction, latency (us), script, end (s, us).
+BESIDE=$(cat "$WORK/beside"/pgbench_log.* | awk -v from="$FOLD_FROM" -v to="$FOLD_TO" '
+    { end = $5 + $6 / 1e6 }
+    end >= from && end <= to { n++; per[int(end - from)]++ }
+    end >= from && end <= to + 2 && $3 > worst { worst = $3 }  # ended in it, or just after
+    END {
+        secs = int(to - from); lo = -1
+        for (i = 0; i < secs; i++) { c = per[i] + 0; if (lo < 0 || c < lo) lo = c }
+        printf "%.1f s; 4 writers committed %d transactions in it (%.0f a second; the slowest second %d), the slowest %d ms",
+               to - from, n, n / (to - from), lo, worst / 1000 }')
+log "erasure's commit beside 4 writers: $BESIDE; it held $BESIDE_LOCKS locks ($BESIDE_ADVISORY advisory)"
+
 # 4. The erasure, under the lock sampler.
 sq "$RUN_DB" -At -F '|' -v app=arcanea-erasure -f "$BENCH/lock_sampler.sql" >"$WORK/samples" &
 SAMPLER=$!
@@ -189,6 +233,7 @@ MENTIONS_LEFT=$(sq "$RUN_DB" -At -c "SELECT count(*) FROM public.comments WHERE 
     echo "| the heavy user | $OWNS (built in $((BUILD_MS / 1000)) s through the triggers) |"
     echo "| **export_my_data()** as that user, statement_timeout 8 s | **${EXPORT_MS[0]} ms, ${EXPORT_MS[1]} ms, ${EXPORT_MS[2]} ms**; $EXPORT_BYTES bytes of json, $EXPORT_LIKES likes |"
     echo "| **DELETE FROM auth.users** (one statement, one transaction) | **$ERASE_MS ms** |"
+    echo "| its commit beside 4 writers (toggle_like as PostgREST calls it, random creations; rolled back, before the timed run) | $BESIDE; locks held at the end: $BESIDE_LOCKS, $BESIDE_ADVISORY of them advisory |"
     echo "| files listed by pending_storage_erasures() | $FILES (after deleting them: $FILES_AFTER) |"
     echo "| mentions rewritten to \`@[deleted]\` in others' comments | $MENTIONS_LEFT comments |"
     echo "| traces of the id, username or avatar URL in any row (shell/erasure/scan.sql, $((SCAN_MS / 1000)) s) | ${TRACES:-none} |"

@@ -9,6 +9,9 @@
 #   phase 2: 16 sessions run a weighted mix of single-row writes (and a
 #            multi-row like in key order) on 4 hot creations, 6 hot
 #            accounts and the users' conversations
+#   phase 2b: 8 sessions like and unlike 60 of 200 creations at once (a
+#            bulk fold: its own deltas straight into their rows) beside
+#            single likes and unlikes of the same creations
 #
 # Afterwards every counter must equal its count(*), recount_counters() must
 # find nothing to fix, no session may have failed, no deadlock may have been
@@ -18,15 +21,17 @@
 # sessions: a like while another session holds the creation's slot for an
 # in-place update (the second appends a delta, does not wait, and the
 # holder folds it at its commit); the same holder rolling back instead (the
-# folder waits for it briefly and folds); and a message deleted while another is
-# being added to the same conversation (last_message_at must stay on the
-# newest message).
+# folder waits for it briefly and folds); a bulk fold holding its rows open
+# (a like in a slot it counted in does not wait; a like of a row it holds
+# waits and folds); and a message deleted while another is being added to
+# the same conversation (last_message_at must stay on the newest message).
 #
 # Prints TAP; creates and drops its own database.
 #
 # Env: PGHOST/PGPORT/PGUSER (a cluster with arcanea installed);
-# ARCANEA_CONCURRENCY_HOT_TX / ARCANEA_CONCURRENCY_MIX_TX: transactions per
-# client in each phase (default 200 and 400: 9,600 in all).
+# ARCANEA_CONCURRENCY_HOT_TX / ARCANEA_CONCURRENCY_MIX_TX /
+# ARCANEA_CONCURRENCY_BULK_TX: transactions per client in each phase
+# (default 200, 400 and 30: 9,840 in all).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tap.sh"
 
@@ -34,11 +39,12 @@ DB=arcanea_conc_counters_$$
 CLIENTS=16
 HOT_TX=${ARCANEA_CONCURRENCY_HOT_TX:-200}
 MIX_TX=${ARCANEA_CONCURRENCY_MIX_TX:-400}
+BULK_TX=${ARCANEA_CONCURRENCY_BULK_TX:-30}
 WORK=$(mktemp -d)
 cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-tap_plan 32
+tap_plan 38
 
 # ---------------------------------------------------------------------------
 # Seed: users 1..20 (usernames user1..user20); users 1..4 own the hot
@@ -73,6 +79,8 @@ SELECT bench.root(c, k), bench.uid(20), bench.cid(c), 'root ' || k
   FROM generate_series(1, 4) c, generate_series(1, 2) k;
 INSERT INTO public.luminor_conversations (id, user_id, luminor_id)
 SELECT bench.conv(g), bench.uid(g), bench.lid(1) FROM generate_series(1, 16) g;
+INSERT INTO public.creations (id, user_id, title, type, status, published_at)
+SELECT bench.cid(g), bench.uid(5 + g % 4), 'Wide ' || g, 'image', 'published', now() FROM generate_series(1001, 1200) g;
 " >/dev/null || tap_bail "seeding $DB failed"
 deadlocks_before=$(q "$DB" "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
 
@@ -122,6 +130,30 @@ INSERT INTO public.likes (user_id, creation_id)
 SELECT bench.uid(:u), c.id FROM public.creations c
  WHERE c.id IN (bench.cid(1), bench.cid(2), bench.cid(3), bench.cid(4)) ORDER BY c.id
     ON CONFLICT DO NOTHING;
+SQL
+# 60 creations in one statement: past 43-85 slots the commit is a bulk fold.
+cat >"$WORK/bulk_wide.sql" <<'SQL'
+\set u random(1, 16)
+\set first random(1001, 1141)
+\set op random(0, 1)
+\if :op = 0
+INSERT INTO public.likes (user_id, creation_id)
+SELECT bench.uid(:u), bench.cid(g) FROM generate_series(:first, :first + 59) g ORDER BY 2
+    ON CONFLICT DO NOTHING;
+\else
+DELETE FROM public.likes
+ WHERE user_id = bench.uid(:u) AND creation_id IN (SELECT bench.cid(g) FROM generate_series(:first, :first + 59) g);
+\endif
+SQL
+cat >"$WORK/like_wide.sql" <<'SQL'
+\set u random(1, 16)
+\set c random(1001, 1200)
+\set op random(0, 1)
+\if :op = 0
+INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(:c)) ON CONFLICT DO NOTHING;
+\else
+DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(:c);
+\endif
 SQL
 cat >"$WORK/follow.sql" <<'SQL'
 \set f random(1, 16)
@@ -211,7 +243,15 @@ read -r mix_status mix_secs < <(run_pgbench "$WORK/mix.log" "$MIX_TX" \
 tap_is "phase 2 (weighted mix on hot rows): pgbench exit status" "$mix_status" 0
 tap_is "phase 2: all $((CLIENTS * MIX_TX)) transactions processed" "$(pgbench_processed "$WORK/mix.log")" "$((CLIENTS * MIX_TX))"
 tap_diag "phase 2: ${mix_secs}s; $(grep -h '^tps' "$WORK/mix.log" || true)"
-errors=$(grep -hiE 'error|abort|deadlock' "$WORK/hot.log" "$WORK/hot_rr.log" "$WORK/mix.log" || true)
+# Bulk statements collide on the same slots and queue for them (a folder
+# holds its slots to its commit): 8 sessions, not 16, so that this phase
+# takes seconds, not minutes.
+read -r bulk_status bulk_secs < <(CLIENTS=8 run_pgbench "$WORK/bulk.log" "$BULK_TX" \
+    -f "$WORK/bulk_wide.sql@1" -f "$WORK/like_wide.sql@4")
+tap_is "phase 2b (bulk and single likes of 200 creations): pgbench exit status" "$bulk_status" 0
+tap_is "phase 2b: all $((8 * BULK_TX)) transactions processed" "$(pgbench_processed "$WORK/bulk.log")" "$((8 * BULK_TX))"
+tap_diag "phase 2b: ${bulk_secs}s; $(grep -h '^tps' "$WORK/bulk.log" || true)"
+errors=$(grep -hiE 'error|abort|deadlock' "$WORK/hot.log" "$WORK/hot_rr.log" "$WORK/mix.log" "$WORK/bulk.log" || true)
 tap_is "no session reported an error" "$(printf '%s' "$errors" | grep -c . || true)" 0
 if [[ -n "$errors" ]]; then printf '%s\n' "$errors" | head -20 | tap_diag || true; fi
 
@@ -362,6 +402,52 @@ tap_is "a writer that rolls back after counting in place: the folder waiting for
     "$(q "$DB" "SELECT (SELECT count(*) FROM arcanea.creation_count_deltas WHERE creation_id = bench.cid(10))
                     || '/' || like_count || '/' || (SELECT count(*) FROM public.likes WHERE creation_id = bench.cid(10))
                   FROM public.creations WHERE id = bench.cid(10)")" "0/1/1"
+
+# ---------------------------------------------------------------------------
+# A bulk fold holding its rows.  Session A likes creations 2001-2150 in one
+# statement, folds (SET CONSTRAINTS ALL IMMEDIATE: its own deltas go into
+# the 150 rows, which it then holds) and keeps its transaction open.  A like
+# of another creation, in a slot of A's statement that A did not list, must
+# not wait for A: folding slot by slot, A held every such slot to its
+# commit.  A like of A's creation in that slot, whose row A holds, appends
+# a delta that its fold cannot fold; it waits for A's commit (A holds the
+# bulk lock) and folds it then.
+# ---------------------------------------------------------------------------
+q "$DB" "INSERT INTO public.creations (id, user_id, title, type, status, published_at)
+         SELECT bench.cid(g), bench.uid(3), 'Bulk ' || g, 'image', 'published', now() FROM generate_series(2001, 2150) g" >/dev/null
+# One of the statement's last 50 creations whose slot is none of its first
+# 100's (the list stops growing long before), and a new creation in it.
+read -r held unlisted < <(q "$DB" "SELECT g || ' ' || arcanea.count_slot('creations', bench.cid(g))
+                                     FROM generate_series(2101, 2150) g
+                                    WHERE arcanea.count_slot('creations', bench.cid(g)) NOT IN
+                                          (SELECT arcanea.count_slot('creations', bench.cid(h)) FROM generate_series(2001, 2100) h)
+                                    LIMIT 1")
+q "$DB" "INSERT INTO public.creations (id, user_id, title, type, status, published_at)
+         SELECT x, bench.uid(4), 'Neighbour', 'image', 'published', now()
+           FROM (SELECT ('0cf00000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid AS x
+                   FROM generate_series(1, 100000) i) y
+          WHERE arcanea.count_slot('creations', x) = $unlisted LIMIT 1" >/dev/null
+neighbour=$(q "$DB" "SELECT id FROM public.creations WHERE title = 'Neighbour'")
+hold_open bulk 3 "INSERT INTO public.likes (user_id, creation_id)
+                  SELECT bench.uid(18), bench.cid(g) FROM generate_series(2001, 2150) g ORDER BY 2;
+                  SET CONSTRAINTS ALL IMMEDIATE"
+started=$(date +%s%N)
+q "$DB" "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(19), '$neighbour')" >/dev/null
+waited_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+tap_ok "a like in a slot that a bulk fold counted in does not wait for its commit (${waited_ms} ms)" \
+    "$( [[ -n "$neighbour" && $waited_ms -lt 1500 ]] && echo t || echo f)"
+q "$DB" "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(19), bench.cid($held))" >/dev/null
+wait "$HELD_PID" || tap_diag "the bulk session failed: $(cat "$WORK/bulk.log")"
+tap_is "a like of a row the bulk fold held: folded after its commit (pending/like_count)" \
+    "$(q "$DB" "SELECT (SELECT count(*) FROM arcanea.creation_count_deltas WHERE creation_id = bench.cid($held))
+                    || '/' || like_count FROM public.creations WHERE id = bench.cid($held)")" "0/2"
+tap_is "after the bulk fold: the neighbour's like is counted, nothing pending (pending/like_count)" \
+    "$(q "$DB" "SELECT (SELECT count(*) FROM arcanea.creation_count_deltas WHERE creation_id = c.id)
+                    || '/' || like_count FROM public.creations c WHERE c.id = '$neighbour'")" "0/1"
+tap_is "after the bulk fold: all 150 counts exact, no delta left" \
+    "$(q "$DB" "SELECT count(*) FILTER (WHERE like_count = (SELECT count(*) FROM public.likes l WHERE l.creation_id = c.id))
+                    || '/' || (SELECT count(*) FROM arcanea.creation_count_deltas)
+                  FROM public.creations c WHERE c.id IN (SELECT bench.cid(g) FROM generate_series(2001, 2150) g)")" "150/0"
 
 # ---------------------------------------------------------------------------
 # A message deleted while another is being added to the same conversation.
