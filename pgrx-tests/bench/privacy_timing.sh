@@ -239,10 +239,12 @@ MENTIONS_LEFT=$(sq "$RUN_DB" -At -c "SELECT count(*) FROM public.comments WHERE 
     echo "| traces of the id, username or avatar URL in any row (shell/erasure/scan.sql, $((SCAN_MS / 1000)) s) | ${TRACES:-none} |"
     echo "| counters recount_counters() had to fix ($((RECOUNT_MS / 1000)) s) | ${FIXED:-none} |"
     echo
-    echo "Row locks: the deletion updates the counters of $ROW_LOCKS, each"
-    echo "locked from its update (in id order, once the cascade has deleted the rows it counts) to the"
-    echo "commit. A like, comment or follow of one of those rows by someone else waits that long (at most"
-    echo "the deletion's time); nothing else waits for it."
+    echo "Row locks: the deletion's commit updates the counters of $ROW_LOCKS, each"
+    echo "locked from its update to the commit (the commit puts the deletion's own counts straight into"
+    echo "those rows: fold_own_deltas() in sql/20_counters.sql). A like, comment or follow of one of those"
+    echo "rows meanwhile does not wait for that lock: it is counted as a pending delta and folded at the"
+    echo "deletion's commit. Only a change to such a row itself (its owner editing it) waits, at most the"
+    echo "deletion's time."
     echo
     echo "Each relation the deletion locked, with the strongest lock it took and how long it held it"
     echo "(from the first 10 ms sample that saw it to the commit; lock_sampler.sql)."
