@@ -659,8 +659,8 @@ $$;
 -- first version, which matched the updated rows against the list of locked
 -- ones, had the planner search that list once per row (44 s for 10,000
 -- profiles; minutes for 100,000 creations).  A loop, one row at a time,
--- was safe from that but took 29.2 s where this takes 6.6 s (the heavy
--- user's erasure, below).
+-- was safe from that but took 29.2 s where this takes 6.6 s (that
+-- erasure's commit, alone, on the same data).
 CREATE FUNCTION arcanea.fold_own_deltas() RETURNS SETOF integer
 LANGUAGE plpgsql AS $$
 BEGIN
