@@ -114,16 +114,20 @@ DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.c
 \endif
 INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(1)) ON CONFLICT DO NOTHING;
 SQL
-cat >"$WORK/like.sql" <<'SQL'
-\set u random(1, 16)
-\set c random(1, 4)
-\set op random(0, 1)
-\if :op = 0
+# like_script FIRST LAST: a random user likes or unlikes one of creations FIRST..LAST.
+like_script() {
+    cat <<SQL
+\\set u random(1, 16)
+\\set c random($1, $2)
+\\set op random(0, 1)
+\\if :op = 0
 INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(:c)) ON CONFLICT DO NOTHING;
-\else
+\\else
 DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(:c);
-\endif
+\\endif
 SQL
+}
+like_script 1 4 >"$WORK/like.sql"
 cat >"$WORK/bulk_like.sql" <<'SQL'
 \set u random(1, 16)
 INSERT INTO public.likes (user_id, creation_id)
@@ -145,16 +149,7 @@ DELETE FROM public.likes
  WHERE user_id = bench.uid(:u) AND creation_id IN (SELECT bench.cid(g) FROM generate_series(:first, :first + 59) g);
 \endif
 SQL
-cat >"$WORK/like_wide.sql" <<'SQL'
-\set u random(1, 16)
-\set c random(1001, 1200)
-\set op random(0, 1)
-\if :op = 0
-INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(:u), bench.cid(:c)) ON CONFLICT DO NOTHING;
-\else
-DELETE FROM public.likes WHERE user_id = bench.uid(:u) AND creation_id = bench.cid(:c);
-\endif
-SQL
+like_script 1001 1200 >"$WORK/like_wide.sql"
 cat >"$WORK/follow.sql" <<'SQL'
 \set f random(1, 16)
 \set t random(1, 6)
