@@ -93,7 +93,8 @@ DECLARE
     -- Keys this transaction asked for so far, or 'all' once it holds the
     -- whole feed.  Counted per transaction, not per call: 10,000 follows in
     -- one INSERT call this once per row, and held 10,017 locks until commit
-    -- (out of shared memory; PRIVACY_RESULTS.md, 2026-12-01).
+    -- (out of shared memory when privacy_timing.sh built its heavy user,
+    -- 2026-12-01, before this count).
     held text := coalesce(nullif(pg_catalog.current_setting('arcanea.feed_keys', true), ''), '0');
     asked integer := coalesce(cardinality(ids), 0);
     key integer;
