@@ -421,6 +421,10 @@ JOBS=(
     "search_two_words|search_creations, two words|1|search.ours|search.ref|q=$Q_TWO"
     "user_stats|get_user_stats, random user|1|user_stats.ours|user_stats.ref|"
     "user_stats_celebrity|get_user_stats, most followed user|1|user_stats.ours|user_stats.ref|who=$CELEB"
+    # The two jobs above call as a trusted caller, so ours reads the private
+    # part; these call as a visitor through PostgREST, both sides under RLS.
+    "user_stats_anon|get_user_stats, random user, as anon through PostgREST|1|user_stats_api.ours|user_stats_api.ref|"
+    "user_stats_anon_celebrity|get_user_stats, most followed user, as anon through PostgREST|1|user_stats_api.ours|user_stats_api.ref|who=$CELEB"
     "conversation|get_conversation_with_messages|1|conversation.ours|conversation.ref|"
     "relationship|get_luminor_relationship (pattern 5)|1|relationship.ours|relationship.ref|"
 )
@@ -448,6 +452,7 @@ declare -A REF_NOTE=(
     [feed.ref]="spec pattern 3 (JOIN follows, ORDER BY created_at, LIMIT 20 OFFSET \$2)"
     [search.ref]="spec pattern 4 (ILIKE '%q%' on title and description, or tag)"
     [user_stats.ref]="spec pattern 1 (three COUNT(*) subqueries)"
+    [user_stats_api.ref]="spec pattern 1 as anon, under RLS (three COUNT(*) subqueries)"
     [conversation.ref]="spec pattern 2 (json_agg of the messages)"
     [relationship.ref]="spec pattern 5"
     [toggle_like_api.conventional]="conventional: PL/pgSQL, DELETE or INSERT, counter and notification triggers"
@@ -1176,9 +1181,9 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
     echo
     echo "Parameters: hot creation #$HOT ($HOT_LIKES likes); feed user #$FEED_USER following $FEED_FOLLOWS accounts;"
     echo "most followed user #$CELEB ($CELEB_FOLLOWERS followers); search words: common \`$Q_COMMON\`, rare \`$Q_RARE\`,"
-    echo "typo \`$Q_TYPO\` (of \`$TYPO_OF\`), tag \`$Q_TAG\`, two words \`$Q_TWO\`. Every job of the Results table runs as"
-    echo "the superuser (a trusted caller passing ids, like the service role), so RLS is not on the path of either side;"
-    echo "the jobs of the two sections after it call as PostgREST does."
+    echo "typo \`$Q_TYPO\` (of \`$TYPO_OF\`), tag \`$Q_TAG\`, two words \`$Q_TWO\`. Every job of the Results table but those"
+    echo "marked \"as anon through PostgREST\" runs as the superuser (a trusted caller passing ids, like the service role),"
+    echo "so RLS is not on the path of either side; those, and the jobs of the two sections after the table, call as PostgREST does."
     echo
     echo "## Results"
     echo
