@@ -9,14 +9,16 @@ strip_comments() { grep -v -e '^--' -e '^[[:space:]]*$' "$1" | LC_ALL=C sort; }
 # bench_cluster_up DATA PORT LIBDIR: start the cluster in DATA on PORT with
 # the benchmarks' settings (memory for a data set of a few GB, no
 # checkpoint in the middle of a run, JIT off: its compile time would only
-# penalise the reference queries) and LIBDIR first in dynamic_library_path,
-# so that a private copy of arcanea.so is the one loaded.  Restarts it if a
-# setting had to change.
+# penalise the reference queries; lock waits over deadlock_timeout logged,
+# so that a run's outliers can be told from waits afterwards) and LIBDIR
+# first in dynamic_library_path, so that a private copy of arcanea.so is
+# the one loaded.  Restarts it if a setting had to change.
 bench_cluster_up() {
     local data=$1 port=$2 libdir=$3 k cur restart=0
     local -A want=(
         [shared_buffers]=2GB [effective_cache_size]=8GB [maintenance_work_mem]=1GB
         [max_wal_size]=4GB [checkpoint_timeout]=1h [jit]=off
+        [log_lock_waits]=on
         [dynamic_library_path]="$libdir:\$libdir"
     )
     cluster_start "$data" "$port" --fast
