@@ -417,8 +417,6 @@ CREATE TABLE public.notifications (
 CREATE INDEX idx_notifications_user_id    ON public.notifications (user_id, created_at DESC, id DESC);
 CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_read) WHERE is_read = false;
 CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
-CREATE INDEX idx_notifications_group      ON public.notifications (user_id, group_key, created_at DESC)
-    WHERE group_key IS NOT NULL;
 -- The notifications an account caused (as their actor), removed when the
 -- account is erased (57_erasure.sql).
 CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->> 'actor_id'))

@@ -5,8 +5,8 @@
 --   * nobody is notified of their own action;
 --   * a repeated event (like, unlike, like again; follow, unfollow, follow)
 --     within 24 hours does not notify twice: each notification carries a
---     group_key naming (type, actor, target) and arcanea.notify() skips a
---     key already sent to that user in the last day;
+--     group_key naming (type, actor, target), and arcanea.notify() skips a
+--     key already sent to that user in the last day (arcanea.notification_groups);
 --   * the triggers are named to fire before the counter triggers of the same
 --     table (AFTER triggers fire in name order): a counter update locks the
 --     liked creation or the followed profile until commit, a hot row for a
@@ -15,6 +15,37 @@
 --     without another query (actor id and username, creation id, comment id)
 --     and action_url the in-app path to open.
 -- ============================================================================
+
+-- How long a group (type, actor, target) notifies its recipient once.
+CREATE FUNCTION arcanea.notification_group_window() RETURNS interval
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT interval '24 hours' $$;
+
+-- The groups notified within the window: one row per (recipient,
+-- group_key), with the time its notification went out.  notify() claims a
+-- group here, with one upsert, rather than looking for the key among the
+-- recipient's notifications: those are partitioned by month
+-- (77_partitions.sql), and the kept plan of that look-up locked and set up
+-- every monthly partition at every like and follow (on the scale-1
+-- benchmark data, 2026-12-02: a like's transaction held about 40 relation
+-- locks, over 20 of them past the 16 fast-path slots, 17 of those monthly
+-- partitions), one more each month, as unread notifications keep their
+-- months forever.
+-- UNLOGGED, as arcanea.rate_limit_usage is: it is written at every like and
+-- follow, so it costs no WAL, and a crash only forgets which groups were
+-- notified (a repeated like within a day of the crash notifies once more).
+-- Not dumped, for the same reason.  No foreign key: its check would
+-- share-lock the recipient's profile, a celebrity's hot row, once more per
+-- event; an erased account's rows go with it (57_erasure.sql).  Rows past
+-- the window are dead weight, pruned hourly by
+-- arcanea.prune_notification_groups() (75_maintenance.sql).
+CREATE UNLOGGED TABLE arcanea.notification_groups (
+    user_id     uuid        NOT NULL,   -- the recipient
+    group_key   text        NOT NULL,   -- notifications.group_key: 'type:actor[:target]'
+    notified_at timestamptz NOT NULL,
+    CONSTRAINT notification_groups_pkey PRIMARY KEY (user_id, group_key)
+);
+COMMENT ON TABLE arcanea.notification_groups IS
+    'When each (recipient, group_key) was last notified (unlogged, pruned by arcanea.prune_notification_groups()).';
 
 -- The one place notifications are inserted from, by triggers and by the
 -- Rust functions alike.  Returns the new id, or NULL when deduplicated.
@@ -41,12 +72,17 @@ BEGIN
     IF recipient IS NULL OR recipient = (metadata ->> 'actor_id')::uuid THEN
         RETURN NULL;
     END IF;
-    IF group_key IS NOT NULL AND EXISTS (
-        SELECT 1 FROM public.notifications n
-         WHERE n.user_id = recipient AND n.group_key = notify.group_key
-           AND n.created_at > now() - interval '24 hours')
-    THEN
-        RETURN NULL;
+    IF group_key IS NOT NULL THEN
+        -- Claim the group: new, or last notified before the window.  Two
+        -- claims of one group wait for each other on its key, and the
+        -- second finds it claimed.
+        INSERT INTO arcanea.notification_groups AS g (user_id, group_key, notified_at)
+        VALUES (recipient, notify.group_key, now())
+        ON CONFLICT ON CONSTRAINT notification_groups_pkey DO UPDATE SET notified_at = excluded.notified_at
+         WHERE g.notified_at <= now() - arcanea.notification_group_window();
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
     END IF;
     INSERT INTO public.notifications (user_id, type, title, message, action_url, metadata, group_key)
     VALUES (recipient, kind, left(title, 200), left(message, 2000), action_url, metadata, group_key)
@@ -54,6 +90,18 @@ BEGIN
     RETURN new_id;
 END
 $$;
+
+-- Groups past the window: a job (pg_cron, hourly) keeps the table small.
+CREATE FUNCTION arcanea.prune_notification_groups() RETURNS bigint
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH gone AS (
+        DELETE FROM arcanea.notification_groups g
+         WHERE g.notified_at <= now() - arcanea.notification_group_window()
+        RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+COMMENT ON FUNCTION arcanea.prune_notification_groups() IS
+    'Deletes the notification groups whose window has closed; returns how many. Service role only.';
 
 -- Who did it, as metadata: the id and the username at the time.
 -- PL/pgSQL, not SQL: a SQL function whose body reads a table is not inlined,

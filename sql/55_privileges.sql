@@ -166,7 +166,7 @@ BEGIN
     -- The limits' CHECK constraints call this with the writer's rights.
     GRANT EXECUTE ON FUNCTION arcanea.texts_within(text[], integer) TO authenticated, service_role;
     GRANT EXECUTE ON FUNCTION arcanea.recount_counters(), arcanea.fold_counters(), arcanea.rebuild_feed_timelines(), arcanea.refresh_search_leaders(),
-                              arcanea.prune_rate_limit_usage()
+                              arcanea.prune_rate_limit_usage(), arcanea.prune_notification_groups()
         TO service_role;
 
     -- The RPC API: each to exactly the roles that may call it.

@@ -13,6 +13,8 @@
 --     start pointing at the newcomer); the rest of their text is theirs and
 --     stays;
 --   * its rate-limit windows (arcanea.rate_limit_usage, keyed by its id);
+--   * the notification groups it was told of or caused
+--     (arcanea.notification_groups);
 --   * words of the typo-correction vocabulary that only its creations used;
 --   * its files: rows of storage.objects in the extension's buckets under
 --     its folder.  Supabase Storage must delete a file through its API (a
@@ -72,6 +74,11 @@ BEGIN
     END;
     DELETE FROM arcanea.rate_limit_usage u
      WHERE u.subject = OLD.id::text OR u.subject LIKE OLD.id::text || '/%';
+    -- The actor is the key's second field ('type:actor[:target]', written by
+    -- the triggers of 30_notifications.sql): a sequential read of the groups
+    -- of the last day or so, as for comments above.
+    DELETE FROM arcanea.notification_groups g
+     WHERE g.user_id = OLD.id OR split_part(g.group_key, ':', 2) = OLD.id::text;
     INSERT INTO arcanea.storage_erasures (bucket_id, name)
     SELECT o.bucket_id, o.name
       FROM storage.objects o

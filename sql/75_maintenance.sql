@@ -5,12 +5,14 @@
 -- ships it; Debian has postgresql-15-cron, which needs
 -- shared_preload_libraries = 'pg_cron'):
 --
---   arcanea-archive-conversations  monthly   archive conversations idle 90 days
---   arcanea-cleanup-notifications  weekly    delete notifications read 30 days ago
---   arcanea-ensure-partitions      daily     make the next months' partitions
---   arcanea-prune-rate-limits      hourly    drop closed rate-limit windows
---   arcanea-recount-counters       weekly    repair any counter that drifted
---   arcanea-vacuum-analyze         nightly   VACUUM (ANALYZE) the busiest tables
+--   arcanea-archive-conversations      monthly  archive conversations idle 90 days
+--   arcanea-cleanup-notifications      weekly   delete notifications read 30 days ago
+--   arcanea-ensure-partitions          daily    make the next months' partitions
+--   arcanea-prune-notification-groups  hourly   forget notification groups past their day
+--   arcanea-prune-rate-limits          hourly   drop closed rate-limit windows
+--   arcanea-recount-counters           weekly   repair any counter that drifted
+--   arcanea-refresh-search-leaders     weekly   recompute the search's leader lists
+--   arcanea-vacuum-analyze             nightly  VACUUM (ANALYZE) the busiest tables
 --
 -- Times are UTC (pg_cron's).  The functions are for the database owner
 -- (the jobs run as whoever schedules them, who must be trusted: the
@@ -25,6 +27,7 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         ('arcanea-archive-conversations', '0 3 1 * *', 'SELECT public.archive_old_conversations(''90 days'')'),
         ('arcanea-cleanup-notifications', '0 4 * * 0', 'SELECT public.cleanup_notifications(''30 days'')'),
         ('arcanea-ensure-partitions',     '45 2 * * *', 'SELECT count(*) FROM arcanea.ensure_partitions()'),
+        ('arcanea-prune-notification-groups', '20 * * * *', 'SELECT arcanea.prune_notification_groups()'),
         ('arcanea-prune-rate-limits',     '15 * * * *', 'SELECT arcanea.prune_rate_limit_usage()'),
         ('arcanea-recount-counters',      '30 4 * * 0', 'SELECT count(*) FROM arcanea.recount_counters()'),
         ('arcanea-refresh-search-leaders', '45 4 * * 0', 'SELECT * FROM arcanea.refresh_search_leaders()'),

@@ -172,6 +172,11 @@ BEGIN
     END;
     DELETE FROM arcanea.rate_limit_usage u
      WHERE u.subject = OLD.id::text OR u.subject LIKE OLD.id::text || '/%';
+    -- The actor is the key's second field ('type:actor[:target]', written by
+    -- the triggers of 30_notifications.sql): a sequential read of the groups
+    -- of the last day or so, as for comments above.
+    DELETE FROM arcanea.notification_groups g
+     WHERE g.user_id = OLD.id OR split_part(g.group_key, ':', 2) = OLD.id::text;
     INSERT INTO arcanea.storage_erasures (bucket_id, name)
     SELECT o.bucket_id, o.name
       FROM storage.objects o
@@ -2286,12 +2291,75 @@ CREATE INDEX idx_messages_user_id         ON public.luminor_messages (user_id);
 CREATE INDEX idx_notifications_user_id    ON public.notifications (user_id, created_at DESC, id DESC);
 CREATE INDEX idx_notifications_unread     ON public.notifications (user_id, is_read) WHERE is_read = false;
 CREATE INDEX idx_notifications_created_at ON public.notifications (created_at DESC);
-CREATE INDEX idx_notifications_group      ON public.notifications (user_id, group_key, created_at DESC)
-    WHERE group_key IS NOT NULL;
 CREATE INDEX idx_notifications_actor      ON public.notifications ((metadata ->> 'actor_id'))
     WHERE metadata ? 'actor_id';
 CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->> 'comment_id'))
     WHERE type IN ('mention', 'comment_reply', 'creation_commented');
+
+-- The groups notified in the last day move out of the notifications
+-- (30_notifications.sql): notify() claims a group in a table of its own
+-- instead of probing every monthly partition.  The groups of the last day
+-- are carried over, read through 0.1.0's index of them, which then goes.
+CREATE FUNCTION arcanea.notification_group_window() RETURNS interval
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT interval '24 hours' $$;
+CREATE UNLOGGED TABLE arcanea.notification_groups (
+    user_id     uuid        NOT NULL,   -- the recipient
+    group_key   text        NOT NULL,   -- notifications.group_key: 'type:actor[:target]'
+    notified_at timestamptz NOT NULL,
+    CONSTRAINT notification_groups_pkey PRIMARY KEY (user_id, group_key)
+);
+COMMENT ON TABLE arcanea.notification_groups IS
+    'When each (recipient, group_key) was last notified (unlogged, pruned by arcanea.prune_notification_groups()).';
+INSERT INTO arcanea.notification_groups (user_id, group_key, notified_at)
+SELECT n.user_id, n.group_key, max(n.created_at)
+  FROM public.notifications n
+ WHERE n.group_key IS NOT NULL AND n.created_at > now() - arcanea.notification_group_window()
+ GROUP BY n.user_id, n.group_key;
+DROP INDEX arcanea_partitions.idx_notifications_group;
+CREATE OR REPLACE FUNCTION arcanea.notify(
+    recipient   uuid,
+    kind        text,
+    title       text,
+    message     text,
+    action_url  text,
+    metadata    jsonb,
+    group_key   text DEFAULT NULL
+) RETURNS uuid
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_id uuid;
+BEGIN
+    IF recipient IS NULL OR recipient = (metadata ->> 'actor_id')::uuid THEN
+        RETURN NULL;
+    END IF;
+    IF group_key IS NOT NULL THEN
+        -- Claim the group: new, or last notified before the window.  Two
+        -- claims of one group wait for each other on its key, and the
+        -- second finds it claimed.
+        INSERT INTO arcanea.notification_groups AS g (user_id, group_key, notified_at)
+        VALUES (recipient, notify.group_key, now())
+        ON CONFLICT ON CONSTRAINT notification_groups_pkey DO UPDATE SET notified_at = excluded.notified_at
+         WHERE g.notified_at <= now() - arcanea.notification_group_window();
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    INSERT INTO public.notifications (user_id, type, title, message, action_url, metadata, group_key)
+    VALUES (recipient, kind, left(title, 200), left(message, 2000), action_url, metadata, group_key)
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+CREATE FUNCTION arcanea.prune_notification_groups() RETURNS bigint
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH gone AS (
+        DELETE FROM arcanea.notification_groups g
+         WHERE g.notified_at <= now() - arcanea.notification_group_window()
+        RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+COMMENT ON FUNCTION arcanea.prune_notification_groups() IS
+    'Deletes the notification groups whose window has closed; returns how many. Service role only.';
 
 -- The limits (15_limits.sql).  0.1.0 had the same ones but the metadata's
 -- size, which rows written before it may exceed (kept, with a warning, as
@@ -2487,6 +2555,7 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         ('arcanea-archive-conversations', '0 3 1 * *', 'SELECT public.archive_old_conversations(''90 days'')'),
         ('arcanea-cleanup-notifications', '0 4 * * 0', 'SELECT public.cleanup_notifications(''30 days'')'),
         ('arcanea-ensure-partitions',     '45 2 * * *', 'SELECT count(*) FROM arcanea.ensure_partitions()'),
+        ('arcanea-prune-notification-groups', '20 * * * *', 'SELECT arcanea.prune_notification_groups()'),
         ('arcanea-prune-rate-limits',     '15 * * * *', 'SELECT arcanea.prune_rate_limit_usage()'),
         ('arcanea-recount-counters',      '30 4 * * 0', 'SELECT count(*) FROM arcanea.recount_counters()'),
         ('arcanea-refresh-search-leaders', '45 4 * * 0', 'SELECT * FROM arcanea.refresh_search_leaders()'),
@@ -2678,7 +2747,7 @@ BEGIN
     -- The limits' CHECK constraints call this with the writer's rights.
     GRANT EXECUTE ON FUNCTION arcanea.texts_within(text[], integer) TO authenticated, service_role;
     GRANT EXECUTE ON FUNCTION arcanea.recount_counters(), arcanea.fold_counters(), arcanea.rebuild_feed_timelines(), arcanea.refresh_search_leaders(),
-                              arcanea.prune_rate_limit_usage()
+                              arcanea.prune_rate_limit_usage(), arcanea.prune_notification_groups()
         TO service_role;
 
     -- The RPC API: each to exactly the roles that may call it.

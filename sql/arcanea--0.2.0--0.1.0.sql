@@ -51,6 +51,42 @@ ALTER EXTENSION arcanea DROP TABLE arcanea.feed_subscriptions;
 ALTER EXTENSION arcanea DROP TABLE arcanea.feed_readers;
 DROP TABLE arcanea.feed_entries, arcanea.feed_subscriptions, arcanea.feed_readers;
 
+-- Notification groups: notify() looks for a group among the notifications
+-- again, through the index that comes back with the plain table below.
+-- Nothing is lost: the notifications keep their group keys.
+CREATE OR REPLACE FUNCTION arcanea.notify(
+    recipient   uuid,
+    kind        text,
+    title       text,
+    message     text,
+    action_url  text,
+    metadata    jsonb,
+    group_key   text DEFAULT NULL
+) RETURNS uuid
+LANGUAGE plpgsql AS $$
+DECLARE
+    new_id uuid;
+BEGIN
+    IF recipient IS NULL OR recipient = (metadata ->> 'actor_id')::uuid THEN
+        RETURN NULL;
+    END IF;
+    IF group_key IS NOT NULL AND EXISTS (
+        SELECT 1 FROM public.notifications n
+         WHERE n.user_id = recipient AND n.group_key = notify.group_key
+           AND n.created_at > now() - interval '24 hours')
+    THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO public.notifications (user_id, type, title, message, action_url, metadata, group_key)
+    VALUES (recipient, kind, left(title, 200), left(message, 2000), action_url, metadata, group_key)
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+DROP FUNCTION arcanea.prune_notification_groups();
+DROP TABLE arcanea.notification_groups;
+DROP FUNCTION arcanea.notification_group_window();
+
 -- Partitions: luminor_messages and notifications become plain tables again,
 -- with 0.1.0's definitions and every row.  The partitioned tables step
 -- aside into arcanea_partitions, leave the extension (and pg_dump's list),
@@ -64,7 +100,7 @@ DROP TABLE arcanea.feed_entries, arcanea.feed_subscriptions, arcanea.feed_reader
 -- the indexes would meet in arcanea_partitions.
 DROP INDEX public.idx_messages_conversation_id, public.idx_messages_created_at, public.idx_messages_user_id,
            public.idx_notifications_user_id, public.idx_notifications_unread, public.idx_notifications_created_at,
-           public.idx_notifications_group, public.idx_notifications_actor, public.idx_notifications_comment;
+           public.idx_notifications_actor, public.idx_notifications_comment;
 ALTER TABLE public.luminor_messages SET SCHEMA arcanea_partitions;
 ALTER TABLE arcanea_partitions.luminor_messages RENAME TO luminor_messages_0_2_0;
 ALTER EXTENSION arcanea DROP TABLE arcanea_partitions.luminor_messages_0_2_0;

@@ -25,6 +25,8 @@
 # (a like in a slot it counted in does not wait; a like of a row it holds
 # waits and folds); and a message deleted while another is being added to
 # the same conversation (last_message_at must stay on the newest message).
+# Then a like and a follow must lock only the partition of notifications
+# that their notification goes to, with six more months in the table.
 #
 # Prints TAP; creates and drops its own database.
 #
@@ -44,7 +46,7 @@ WORK=$(mktemp -d)
 cleanup() { db_drop "$DB"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-tap_plan 38
+tap_plan 40
 
 # ---------------------------------------------------------------------------
 # Seed: users 1..20 (usernames user1..user20); users 1..4 own the hot
@@ -465,5 +467,26 @@ tap_is "delete during a concurrent add: message_count = count(messages)" \
 tap_is "delete during a concurrent add: last_message_at is the newest message's time" \
     "$(q "$DB" "SELECT last_message_at FROM public.luminor_conversations WHERE id = bench.conv(99)")" \
     "$(q "$DB" "SELECT max(created_at) FROM public.luminor_messages WHERE conversation_id = bench.conv(99)")"
+
+# ---------------------------------------------------------------------------
+# A like and a follow lock one partition of notifications, the one their
+# notification goes to, however many months the table has: the 24-hour
+# grouping claims its key in arcanea.notification_groups.  (It used to look
+# for the key among the recipient's notifications, and the plan of that
+# look-up locked every monthly partition at every like and follow.)
+# ---------------------------------------------------------------------------
+q "$DB" "SELECT count(arcanea.create_month_partition('public.notifications', now() - make_interval(months => m)))
+           FROM generate_series(1, 6) m" >/dev/null
+partitions=$(q "$DB" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.notifications'::regclass")
+# notifications_locked SQL: runs SQL, then counts the partitions of
+# notifications the transaction holds a lock on (one implicit transaction).
+notifications_locked() {
+    q "$DB" "$1; SELECT count(*) FROM pg_locks l JOIN pg_inherits i ON i.inhrelid = l.relation
+                WHERE l.pid = pg_backend_pid() AND i.inhparent = 'public.notifications'::regclass"
+}
+tap_is "a like (and its notification) locks 1 of the $partitions partitions of notifications" \
+    "$(notifications_locked "INSERT INTO public.likes (user_id, creation_id) VALUES (bench.uid(17), bench.cid(2))")" 1
+tap_is "a follow (and its notification) locks 1 of the $partitions partitions of notifications" \
+    "$(notifications_locked "INSERT INTO public.follows (follower_id, following_id) VALUES (bench.uid(18), bench.uid(3))")" 1
 
 tap_done

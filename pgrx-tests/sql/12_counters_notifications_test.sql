@@ -7,7 +7,7 @@ BEGIN;
 -- writer commits; this file, which never commits, folds at every statement
 -- instead, and reads the columns as a committed writer would leave them.
 SET CONSTRAINTS ALL IMMEDIATE;
-SELECT plan(156);
+SELECT plan(163);
 SET LOCAL timezone = 'UTC';
 
 CREATE FUNCTION pg_temp.u(n int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
@@ -310,12 +310,43 @@ INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(12), pg_temp.c
 SELECT is(pg_temp.nn('nina', 'creation_liked'), 1, 'creation_liked: like, unlike, like, unlike, like within 24h is ONE notification');
 INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(13), pg_temp.c(21)), (pg_temp.u(12), pg_temp.c(22));
 SELECT is(pg_temp.nn('nina', 'creation_liked'), 3, 'creation_liked: another actor, and the same actor on another creation, notify again');
-UPDATE public.notifications SET created_at = now() - interval '25 hours'
- WHERE user_id = pg_temp.u(11) AND type = 'creation_liked' AND metadata ->> 'actor_id' = pg_temp.u(12)::text
-   AND metadata ->> 'creation_id' = pg_temp.c(21)::text;
+-- The groups notified are kept apart, one row per (recipient, group key),
+-- so that the check reads one small index instead of every monthly
+-- partition of notifications.
+SELECT is((SELECT string_agg(g.group_key, ' ' ORDER BY g.group_key) FROM arcanea.notification_groups g
+            WHERE g.user_id = pg_temp.u(11) AND g.notified_at = now()),
+          (SELECT string_agg(n.group_key, ' ' ORDER BY n.group_key) FROM public.notifications n
+            WHERE n.user_id = pg_temp.u(11) AND n.type = 'creation_liked'),
+          'creation_liked: each notification''s group is recorded in arcanea.notification_groups');
+SELECT is((SELECT g.group_key FROM arcanea.notification_groups g
+            WHERE g.user_id = pg_temp.u(11) AND g.group_key LIKE 'creation_liked:' || pg_temp.u(12) || ':%'
+              AND g.group_key LIKE '%' || pg_temp.c(21)),
+          'creation_liked:' || pg_temp.u(12) || ':' || pg_temp.c(21),
+          'creation_liked: the group key is type:actor:creation');
+-- A day later (the group's time moved back instead).
+UPDATE arcanea.notification_groups SET notified_at = now() - interval '25 hours'
+ WHERE user_id = pg_temp.u(11) AND group_key = 'creation_liked:' || pg_temp.u(12) || ':' || pg_temp.c(21);
 DELETE FROM public.likes WHERE user_id = pg_temp.u(12) AND creation_id = pg_temp.c(21);
 INSERT INTO public.likes (user_id, creation_id) VALUES (pg_temp.u(12), pg_temp.c(21));
 SELECT is(pg_temp.nn('nina', 'creation_liked'), 4, 'creation_liked: liking again after more than 24h notifies again');
+SELECT is((SELECT notified_at FROM arcanea.notification_groups
+            WHERE user_id = pg_temp.u(11) AND group_key = 'creation_liked:' || pg_temp.u(12) || ':' || pg_temp.c(21)),
+          now(), 'creation_liked: notifying again restarts the group''s day');
+-- Pruning forgets the groups past their day, and only those.
+UPDATE arcanea.notification_groups SET notified_at = now() - interval '24 hours'
+ WHERE user_id = pg_temp.u(11) AND group_key = 'creation_liked:' || pg_temp.u(13) || ':' || pg_temp.c(21);
+SELECT is(arcanea.prune_notification_groups(), 1::bigint, 'prune_notification_groups: the one group past its day is deleted');
+SELECT is((SELECT count(*)::int FROM arcanea.notification_groups WHERE user_id = pg_temp.u(11)), 2,
+          'prune_notification_groups: the groups within their day stay');
+SELECT ok((SELECT c.relpersistence = 'u' FROM pg_class c WHERE c.oid = 'arcanea.notification_groups'::regclass)
+          AND NOT 'arcanea.notification_groups'::regclass = ANY ((SELECT extconfig FROM pg_extension WHERE extname = 'arcanea')::regclass[]),
+          'notification_groups is unlogged and not dumped (a crash or a restore forgets which groups were notified)');
+SELECT ok(NOT has_table_privilege('authenticated', 'arcanea.notification_groups', 'SELECT')
+          AND NOT has_table_privilege('anon', 'arcanea.notification_groups', 'SELECT')
+          AND NOT has_table_privilege('service_role', 'arcanea.notification_groups', 'INSERT')
+          AND NOT has_function_privilege('authenticated', 'arcanea.prune_notification_groups()', 'EXECUTE')
+          AND has_function_privilege('service_role', 'arcanea.prune_notification_groups()', 'EXECUTE'),
+          'notification_groups: no API role reads or writes it; only the service role may prune it');
 
 -- new_follower -----------------------------------------------------------------
 INSERT INTO public.follows (follower_id, following_id) VALUES (pg_temp.u(12), pg_temp.u(11));
@@ -604,6 +635,7 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
               AND p.prosrc ~* '\mFROM\M'),
           ARRAY['comments_unmention',      -- an erasure or a rename, once per account
                 'partition_bounds',        -- maintenance
+                'prune_notification_groups',  -- maintenance
                 'prune_rate_limit_usage',  -- maintenance
                 'query_lexemes',           -- search: planned once per query, then per row
                 'storage_read_allowed',    -- storage policies: once per query

@@ -94,8 +94,9 @@ SELECT is_empty($$SELECT signature FROM policy_helpers WHERE prosecdef$$,
                 'arcanea: no helper called by a policy or a constraint is SECURITY DEFINER');
 SELECT set_eq($$SELECT p.proname::text FROM pg_proc p
                  WHERE p.pronamespace = 'arcanea'::regnamespace AND has_function_privilege('service_role', p.oid, 'EXECUTE')$$,
-              ARRAY['recount_counters', 'fold_counters', 'rebuild_feed_timelines', 'refresh_search_leaders', 'prune_rate_limit_usage', 'texts_within'],
-              'arcanea: service_role may execute the five maintenance functions and what its writes'' constraints call');
+              ARRAY['recount_counters', 'fold_counters', 'rebuild_feed_timelines', 'refresh_search_leaders', 'prune_rate_limit_usage',
+                    'prune_notification_groups', 'texts_within'],
+              'arcanea: service_role may execute the six maintenance functions and what its writes'' constraints call');
 -- arcanea.buckets: the storage policies read which buckets are Arcanea's.
 SELECT is_empty($$SELECT r || ' on ' || c.oid::regclass FROM pg_class c, unnest(ARRAY['anon', 'authenticated']) r
                    WHERE c.relnamespace = 'arcanea'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
