@@ -2299,7 +2299,8 @@ CREATE INDEX idx_notifications_comment    ON public.notifications ((metadata ->>
 -- The groups notified in the last day move out of the notifications
 -- (30_notifications.sql): notify() claims a group in a table of its own
 -- instead of probing every monthly partition.  The groups of the last day
--- are carried over, read through 0.1.0's index of them, which then goes.
+-- are carried over; then 0.1.0's index of them, which nothing reads any
+-- more, goes.
 CREATE FUNCTION arcanea.notification_group_window() RETURNS interval
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT interval '24 hours' $$;
 CREATE UNLOGGED TABLE arcanea.notification_groups (
