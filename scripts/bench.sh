@@ -19,7 +19,9 @@
 #      beside a conventional hand-written implementation on its own copy of
 #      the tables (pgrx-tests/bench/conventional.sql), and the hot-creation
 #      mix: 32 clients liking, commenting and viewing one creation, and the
-#      same mix spread over random creations; then the data shapes of
+#      same mix spread over random creations (each pair of sides in two
+#      halves, A B B A, so that the machine's drift reaches both); then the
+#      data shapes of
 #      pgrx-tests/bench/generate_shapes.sql, laid over the data set once:
 #      the feed of four follow-graph readers (pages 1 and 51, 1 and 4
 #      clients), search by word frequency and a Zipf mix, adversarial
@@ -483,33 +485,104 @@ autovacuum_work() {
                (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker')"
 }
 
-# run_pgbench NAME DB CLIENTS [pgbench args...]: prints the stats line, and
-# writes what else ran meanwhile to $LOGS/NAME.env ("steal% finished
-# start end", read back for RESULTS.md's "What else ran during the reads").
-run_pgbench() {
-    local name=$1 db=$2 clients=$3 t0 s0 d0 r0 t1 s1 d1 r1
-    shift 3
+# measure NAME PREFIX SECONDS DB CLIENTS [pgbench args...]: one pgbench run
+# of SECONDS, its per-transaction logs PREFIX.PID[.THREAD] and its output
+# PREFIX.out.  Writes PREFIX.ticks: "cpu steal finished start end" (the
+# machine's CPU ticks and steal ticks while it ran, autovacuum runs finished
+# during it, workers running at its start and at its end).  Returns 1 (and
+# records the failure) when pgbench fails.
+measure() {
+    local name=$1 prefix=$2 seconds=$3 db=$4 clients=$5 t0 s0 d0 r0 t1 s1 d1 r1
+    shift 5
     local threads=$((clients < 2 ? 1 : 2))
-    rm -f "$LOGS/$name".*
     mkdir -p "$LOGS"
     read -r d0 r0 < <(autovacuum_work "$db")
     read -r t0 s0 < <(cpu_ticks)
     if ! "$(pg_bin pgbench)" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared \
-            -c "$clients" -j "$threads" -T "$DURATION" --log --log-prefix="$LOGS/$name" \
-            "$@" "$db" >"$LOGS/$name.out" 2>&1; then
-        tail -5 "$LOGS/$name.out" >&2
-        fail "pgbench $name failed (log: $LOGS/$name.out)"
-        echo "0 - - - -"
-        return
+            -c "$clients" -j "$threads" -T "$seconds" --log --log-prefix="$prefix" \
+            "$@" "$db" >"$prefix.out" 2>&1; then
+        tail -5 "$prefix.out" >&2
+        fail "pgbench $name failed (log: $prefix.out)"
+        return 1
     fi
     read -r t1 s1 < <(cpu_ticks)
     read -r d1 r1 < <(autovacuum_work "$db")
-    # steal % of the job's CPU time, autovacuum runs finished during it,
-    # workers running at its start and at its end
-    awk -v t=$((t1 - t0)) -v s=$((s1 - s0)) 'BEGIN { printf "%.1f", (t > 0 ? 100 * s / t : 0) }' >"$LOGS/$name.env"
-    echo " $((d1 - d0)) ${r0:-?} ${r1:-?}" >>"$LOGS/$name.env"
+    echo "$((t1 - t0)) $((s1 - s0)) $((d1 - d0)) ${r0:-?} ${r1:-?}" >"$prefix.ticks"
+}
+
+# env_line TICKSFILES...: the "steal% finished start end" of NAME.env (read
+# back for RESULTS.md's "What else ran during the reads"), over one run or
+# the halves of one side in time order: steal over their summed CPU time,
+# the autovacuum runs summed, the workers at the first's start and the
+# last's end.
+env_line() {
+    awk '{ t += $1; s += $2; d += $3; if (NR == 1) a = $4; b = $5 }
+         END { printf "%.1f %d %s %s\n", (t > 0 ? 100 * s / t : 0), d, a, b }' "$@"
+}
+
+# run_pgbench NAME DB CLIENTS [pgbench args...]: one run of DURATION;
+# prints the stats line, and writes what else ran meanwhile to
+# $LOGS/NAME.env.
+run_pgbench() {
+    local name=$1 db=$2 clients=$3
+    shift 3
+    rm -f "$LOGS/$name".*
+    if ! measure "$name" "$LOGS/$name" "$DURATION" "$db" "$clients" "$@"; then
+        echo "0 - - - -"
+        return
+    fi
+    env_line "$LOGS/$name.ticks" >"$LOGS/$name.env"
     # pgbench names its logs PREFIX.PID[.THREAD]
     percentiles "$LOGS/$name".[0-9]*
+}
+
+# run_abba A B DB CLIENTS ARGS_A ARGS_B: the two sides of a comparison (ours
+# and its reference, or the hot mix and its spread run), A's pgbench
+# arguments in the array named ARGS_A and B's in ARGS_B, each for DURATION
+# in all but in two halves, in the order A, B, B, A.  Run back to back, one
+# DURATION each, a change in the machine's speed during the pair (steal
+# from other guests moved one side of a run 4x, see analysis.md) lands on
+# one side only; in the order ABBA a drift lands on both halves alike.
+# Each side's halves are merged into one log ($LOGS/NAME.0, the second
+# half's kept transactions moved in time to follow the first's, so that
+# percentiles reads it as one run, with the first WARMUP seconds of each half
+# not counted), its per-half stats go to $LOGS/NAME.halves ("half n p50 p95
+# p99 tps" lines) and its NAME.env covers both halves.  Prints nothing: read
+# the stats with percentiles "$LOGS/NAME".[0-9]*.
+run_abba() {
+    local a=$1 b=$2 db=$3 clients=$4 half=$((DURATION / 2 < 1 ? 1 : DURATION / 2)) name h
+    local -n args_a=$5 args_b=$6
+    rm -f "$LOGS/$a".* "$LOGS/$b".*
+    measure "$a" "$LOGS/$a.half1" "$half" "$db" "$clients" "${args_a[@]}" || true
+    measure "$b" "$LOGS/$b.half1" "$half" "$db" "$clients" "${args_b[@]}" || true
+    measure "$b" "$LOGS/$b.half2" "$half" "$db" "$clients" "${args_b[@]}" || true
+    measure "$a" "$LOGS/$a.half2" "$half" "$db" "$clients" "${args_a[@]}" || true
+    for name in "$a" "$b"; do
+        # A side with a failed half has no merged log: its stats read as not run.
+        [[ -s "$LOGS/$name.half1.ticks" && -s "$LOGS/$name.half2.ticks" ]] || continue
+        for h in 1 2; do echo "$h $(percentiles "$LOGS/$name.half$h".[0-9]*)"; done >"$LOGS/$name.halves"
+        env_line "$LOGS/$name.half1.ticks" "$LOGS/$name.half2.ticks" >"$LOGS/$name.env"
+        merge_halves "$LOGS/$name.half1" "$LOGS/$name.half2" >"$LOGS/$name.0"
+    done
+}
+
+# merge_halves PREFIX1 PREFIX2: the per-transaction logs of two runs as one
+# run's: the first's lines as they are, then the second's without its first
+# WARMUP seconds, their end times moved back so that they start where the
+# first ended.  Times are in whole microseconds (exact in awk's doubles).
+merge_halves() {
+    local first last
+    cat "$1".[0-9]*
+    last=$(awk '{ e = $5 * 1e6 + $6; if (e > m) m = e } END { printf "%.0f", m }' "$1".[0-9]*)
+    first=$(awk '{ s = $5 * 1e6 + $6 - $3; if (NR == 1 || s < m) m = s } END { printf "%.0f", m }' "$2".[0-9]*)
+    awk -v cut="$(awk -v f="$first" -v w="$WARMUP" 'BEGIN { printf "%.0f", f + w * 1e6 }')" -v last="$last" '
+        {
+            e = $5 * 1e6 + $6
+            if (e - $3 < cut) next
+            e += last - cut
+            $5 = sprintf("%.0f", int(e / 1e6)); $6 = sprintf("%.0f", e - int(e / 1e6) * 1e6)
+            print
+        }' "$2".[0-9]*
 }
 
 # ---------------------------------------------------------------------------
@@ -675,19 +748,26 @@ run_floor() {
     done
 }
 run_floor start
+# Each job's two sides in halves, ours, reference, reference, ours (run_abba).
 for spec in "${ALL_JOBS[@]}"; do
     IFS='|' read -r id label clients ours ref extra <<<"$spec"
     mapfile -d '' vars < <(job_vars "$extra")
-    STATS[$id.ours]=$(run_pgbench "$id.ours" "$DB" "$clients" "${vars[@]}" -f "$BENCH/pgbench/$ours.sql")
-    STATS[$id.ref]=$(run_pgbench "$id.ref" "$DB" "$clients" "${vars[@]}" -f "$BENCH/pgbench/$ref.sql")
+    args_ours=("${vars[@]}" -f "$BENCH/pgbench/$ours.sql") args_ref=("${vars[@]}" -f "$BENCH/pgbench/$ref.sql")
+    run_abba "$id.ours" "$id.ref" "$DB" "$clients" args_ours args_ref
+    for side in ours ref; do STATS[$id.$side]=$(percentiles "$LOGS/$id.$side".[0-9]*); done
     printf '%s %-22s ours [%s]   reference [%s]   (n p50 p95 p99 tps)\n' "$(stamp)" "$id" "${STATS[$id.ours]}" "${STATS[$id.ref]}" >&2
 done
-# The hot-creation mix: on the hot creation, then spread (hot=0).
+# The hot-creation mix: on the hot creation (hot=HOT) and spread (hot=0), in
+# halves: hot, spread, spread, hot.
 hot_mix_args=()
 for entry in "${HOT_MIX[@]}"; do hot_mix_args+=(-f "$BENCH/pgbench/${entry%@*}.sql@${entry#*@}"); done
+mapfile -d '' vars < <(job_vars "hot=$HOT")
+args_hot=("${vars[@]}" "${hot_mix_args[@]}")
+mapfile -d '' vars < <(job_vars "hot=0")
+args_spread=("${vars[@]}" "${hot_mix_args[@]}")
+run_abba hot_mix.hot hot_mix.spread "$DB" "$HOT_MIX_CLIENTS" args_hot args_spread
 for where in hot spread; do
-    mapfile -d '' vars < <(job_vars "hot=$([[ $where == hot ]] && echo "$HOT" || echo 0)")
-    STATS[hot_mix.$where]=$(run_pgbench "hot_mix.$where" "$DB" "$HOT_MIX_CLIENTS" "${vars[@]}" "${hot_mix_args[@]}")
+    STATS[hot_mix.$where]=$(percentiles "$LOGS/hot_mix.$where".[0-9]*)
     printf '%s hot-creation mix, %-6s [%s]   (n p50 p95 p99 tps)\n' "$(stamp)" "$where" "${STATS[hot_mix.$where]}" >&2
 done
 run_floor end
@@ -1076,6 +1156,9 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "-" && a + 0 < b + 0) }'; }
 # quotient A B: A / B as "1.23x", "-" when either is missing (compare it
 # as a number: awk reads "1.23x" + 0 as 1.23 and "-" + 0 as 0).
 quotient() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "-" }'; }
+# halves NAME: the tps of a side's two halves (run_abba), "first / second",
+# "-" for a run made before the halves.
+halves() { awk '{ t[$1] = $6 } END { if (1 in t && 2 in t) print t[1] " / " t[2]; else print "-" }' "$LOGS/$1.halves" 2>/dev/null || echo -; }
 # percent A B: A as a whole percentage of B, 0 when either is missing.
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print 0 }'; }
 # The public functions and tables a pgbench script calls, and the roles of
@@ -1171,7 +1254,7 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
     echo "| cluster | fsync, synchronous_commit and full_page_writes off; shared_buffers 2GB; jit off; a machine shared with other work |"
     echo "| extension build | $BUILD_DESC; arcanea.so sha256 $SO_SHA; $([[ $BUILD == installed ]] && echo "work tree at $GIT_REV (the installed library's own source is not recorded)" || echo "source: $GIT_REV") |"
     echo "| data | scale $SCALE, seed $SEED, $( ((reuse)) && echo 'reused from an earlier run (the write jobs of earlier runs added rows)' || echo "generated in ${GEN_SECONDS}s") |"
-    echo "| runs | pgbench -M prepared, ${DURATION}s per run, the first ${WARMUP}s of each run not counted; 16 clients use 2 pgbench threads |"
+    echo "| runs | pgbench -M prepared, ${DURATION}s per run, the first ${WARMUP}s of each run not counted; 16 clients use 2 pgbench threads; the two sides of each job of the Results, conventional and hot-creation tables ran in halves of $((DURATION / 2 < 1 ? 1 : DURATION / 2))s, ours, reference, reference, ours, each half's first ${WARMUP}s not counted |"
     echo
     echo "Data set:"
     echo
@@ -1232,13 +1315,15 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
         echo "no notification grouping), on its own copy of this data set's tables (schema \`conventional\`, $CONV_DESC)."
         echo "Both are called as PostgREST calls them: one transaction per request, the \`authenticated\` role and the"
         echo "user's JWT claims set in it (\`bench.request_as_user\`), then the call. Random users and rows, as in the"
-        echo "Results table; the hot creation is #$HOT. Targets: below."
+        echo "Results table; the hot creation is #$HOT. Each side ran in two halves, ours, conventional, conventional,"
+        echo "ours, pooled (the last column: each half's tps, in that order per side, so that a machine that changes"
+        echo "speed shows). Targets: below."
         echo
-        echo "| job | clients | ours p50 / p95 / p99 | ours tps | conventional p50 / p95 / p99 | conventional tps | ours / conventional (tps) | n ours / conventional |"
-        echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+        echo "| job | clients | ours p50 / p95 / p99 | ours tps | conventional p50 / p95 / p99 | conventional tps | ours / conventional (tps) | n ours / conventional | tps by half: ours; conventional |"
+        echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
         for spec in "${API_JOBS[@]}"; do
             IFS='|' read -r id label clients ours ref extra <<<"$spec"
-            echo "| $label | $clients | $(lat "$id.ours") | $(field "$id.ours" 5) | $(lat "$id.ref") | $(field "$id.ref" 5) | $(quotient "$(field "$id.ours" 5)" "$(field "$id.ref" 5)") | $(field "$id.ours" 1) / $(field "$id.ref" 1) |"
+            echo "| $label | $clients | $(lat "$id.ours") | $(field "$id.ours" 5) | $(lat "$id.ref") | $(field "$id.ref" 5) | $(quotient "$(field "$id.ours" 5)" "$(field "$id.ref" 5)") | $(field "$id.ours" 1) / $(field "$id.ref" 1) | $(halves "$id.ours"); $(halves "$id.ref") |"
         done
     fi
     echo
@@ -1261,7 +1346,8 @@ KEPT_SECTIONS=$(sed -n '/^<!-- [a-z0-9_-]*:begin -->$/,/^<!-- [a-z0-9_-]*:end --
         done
         echo "| all | | | | $(field hot_mix.hot 1) | $(lat hot_mix.hot) | $(field hot_mix.spread 1) | $(lat hot_mix.spread) | |"
         echo
-        echo "Total: $(field hot_mix.hot 5) tps on the hot creation, $(field hot_mix.spread 5) tps spread ($(quotient "$(field hot_mix.hot 5)" "$(field hot_mix.spread 5)"))."
+        echo "Total: $(field hot_mix.hot 5) tps on the hot creation, $(field hot_mix.spread 5) tps spread ($(quotient "$(field hot_mix.hot 5)" "$(field hot_mix.spread 5)"));"
+        echo "by half, in the order they ran (hot, spread, spread, hot): hot $(halves hot_mix.hot), spread $(halves hot_mix.spread)."
     fi
     echo
     echo "## Data shapes: feed and search"
