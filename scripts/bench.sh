@@ -1168,7 +1168,7 @@ script_calls() {
 }
 script_roles() {
     grep -o "bench\.request_as_[a-z]*" "$1" 2>/dev/null \
-        | sed 's/bench\.request_as_//; s/^user$/authenticated/; s/^service$/service_role/' \
+        | sed 's/bench\.request_as_//; s/^user$/authenticated/; s/^service$/service_role/; s/^visitor$/anon/' \
         | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g' || true
 }
 TARGETS=()

@@ -27,6 +27,13 @@ LANGUAGE sql AS $$
                          json_build_object('x-forwarded-for', address));
 $$;
 
+-- Visitor n (1 to 16,777,215) with the anon key, from the address 10.x.y.z
+-- that n spells: one address, so one rate-limit subject, per visitor.
+CREATE OR REPLACE FUNCTION bench.request_as_visitor(n bigint, method text, path text) RETURNS void
+LANGUAGE sql AS $$
+    SELECT bench.request_as_anon(format('10.%s.%s.%s', n / 65536 % 256, n / 256 % 256, n % 256), method, path);
+$$;
+
 -- The service key (a trusted server, e.g. the AI backend writing replies).
 CREATE OR REPLACE FUNCTION bench.request_as_service(method text, path text) RETURNS void
 LANGUAGE sql AS $$

@@ -5,6 +5,6 @@
 \set u random(1, :nu)
 \set c CASE WHEN :hot > 0 THEN :hot ELSE 10 * random(0, :nc / 10 - 1) + random(1, 8) END
 BEGIN;
-SELECT bench.request_as_anon('10.' || :u / 65536 % 256 || '.' || :u / 256 % 256 || '.' || :u % 256, 'POST', '/rpc/increment_creation_views');
+SELECT bench.request_as_visitor(:u, 'POST', '/rpc/increment_creation_views');
 SELECT public.increment_creation_views(p_creation_id => md5('c' || :c)::uuid);
 COMMIT;

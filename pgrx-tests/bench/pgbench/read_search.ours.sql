@@ -5,6 +5,6 @@
 -- query): ours.
 \set u random(1, :nu)
 BEGIN READ ONLY;
-SELECT bench.request_as_anon('10.' || :u / 65536 % 256 || '.' || :u / 256 % 256 || '.' || :u % 256, 'GET', '/rpc/search_creations');
+SELECT bench.request_as_visitor(:u, 'GET', '/rpc/search_creations');
 SELECT * FROM public.search_creations(p_query => :q);
 COMMIT;

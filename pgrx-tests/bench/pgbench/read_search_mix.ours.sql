@@ -5,6 +5,6 @@
 \set u random(1, :nu)
 \set mixk random_zipfian(1, :mixn, 1.01)
 BEGIN READ ONLY;
-SELECT bench.request_as_anon('10.' || :u / 65536 % 256 || '.' || :u / 256 % 256 || '.' || :u % 256, 'GET', '/rpc/search_creations');
+SELECT bench.request_as_visitor(:u, 'GET', '/rpc/search_creations');
 SELECT * FROM public.search_creations(p_query => split_part(:mixwords, ' ', :mixk));
 COMMIT;

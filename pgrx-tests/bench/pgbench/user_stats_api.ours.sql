@@ -5,6 +5,6 @@
 \set u CASE WHEN :who > 0 THEN :who ELSE random(1, :nu) END
 \set v random(1, :nu)
 BEGIN READ ONLY;
-SELECT bench.request_as_anon('10.' || :v / 65536 % 256 || '.' || :v / 256 % 256 || '.' || :v % 256, 'GET', '/rpc/get_user_stats');
+SELECT bench.request_as_visitor(:v, 'GET', '/rpc/get_user_stats');
 SELECT public.get_user_stats(p_user_id => md5('u' || :u)::uuid);
 COMMIT;
