@@ -540,9 +540,10 @@ run_pgbench() {
 # and its reference, or the hot mix and its spread run), A's pgbench
 # arguments in the array named ARGS_A and B's in ARGS_B, each for DURATION
 # in all but in two halves, in the order A, B, B, A.  Run back to back, one
-# DURATION each, a change in the machine's speed during the pair (steal
-# from other guests moved one side of a run 4x, see analysis.md) lands on
-# one side only; in the order ABBA a drift lands on both halves alike.
+# DURATION each, a change in the machine's speed during the pair lands on
+# one side only (in the first run in halves, the two halves of one side
+# differed by up to a third: analysis.md, the run of 5bb2048); in the order
+# ABBA a steady drift lands on both sides alike.
 # Each side's halves are merged into one log ($LOGS/NAME.0, the second
 # half's kept transactions moved in time to follow the first's, so that
 # percentiles reads it as one run, with the first WARMUP seconds of each half
@@ -1158,7 +1159,10 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "-" && a + 0 < b + 0) }'; }
 quotient() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "-" }'; }
 # halves NAME: the tps of a side's two halves (run_abba), "first / second",
 # "-" for a run made before the halves.
-halves() { awk '{ t[$1] = $6 } END { if (1 in t && 2 in t) print t[1] " / " t[2]; else print "-" }' "$LOGS/$1.halves" 2>/dev/null || echo -; }
+halves() {
+    [[ -s "$LOGS/$1.halves" ]] || { echo -; return; }
+    awk '{ t[$1] = $6 } END { if (1 in t && 2 in t) print t[1] " / " t[2]; else print "-" }' "$LOGS/$1.halves"
+}
 # percent A B: A as a whole percentage of B, 0 when either is missing.
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print 0 }'; }
 # The public functions and tables a pgbench script calls, and the roles of
