@@ -576,7 +576,8 @@ merge_halves() {
     cat "$1".[0-9]*
     last=$(awk '{ e = $5 * 1e6 + $6; if (e > m) m = e } END { printf "%.0f", m }' "$1".[0-9]*)
     first=$(awk '{ s = $5 * 1e6 + $6 - $3; if (NR == 1 || s < m) m = s } END { printf "%.0f", m }' "$2".[0-9]*)
-    awk -v cut="$(awk -v f="$first" -v w="$WARMUP" 'BEGIN { printf "%.0f", f + w * 1e6 }')" -v last="$last" '
+    awk -v first="$first" -v warm="$WARMUP" -v last="$last" '
+        BEGIN { cut = first + warm * 1e6 }
         {
             e = $5 * 1e6 + $6
             if (e - $3 < cut) next
