@@ -3,16 +3,9 @@
 -- ============================================================================
 -- The regular tasks, registered with pg_cron where it is installed (Supabase
 -- ships it; Debian has postgresql-15-cron, which needs
--- shared_preload_libraries = 'pg_cron'):
---
---   arcanea-archive-conversations      monthly  archive conversations idle 90 days
---   arcanea-cleanup-notifications      weekly   delete notifications read 30 days ago
---   arcanea-ensure-partitions          daily    make the next months' partitions
---   arcanea-prune-notification-groups  hourly   forget notification groups past their day
---   arcanea-prune-rate-limits          hourly   drop closed rate-limit windows
---   arcanea-recount-counters           weekly   repair any counter that drifted
---   arcanea-refresh-search-leaders     weekly   recompute the search's leader lists
---   arcanea-vacuum-analyze             nightly  VACUUM (ANALYZE) the busiest tables
+-- shared_preload_libraries = 'pg_cron'): the rows of
+-- arcanea.maintenance_jobs() below, each a name, a cron schedule and the
+-- command it runs.
 --
 -- Times are UTC (pg_cron's).  The functions are for the database owner
 -- (the jobs run as whoever schedules them, who must be trusted: the
