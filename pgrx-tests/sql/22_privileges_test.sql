@@ -51,10 +51,10 @@ SELECT is_empty($$SELECT signature::text FROM ext_functions
 -- function_search_path_mutable; why each does: docs/operations.md, "Supabase's
 -- database linter") are safe only because no API role may call one: they run
 -- under the pinned search_path of the function of ours that calls them.
--- Outside public and arcanea: on bare PostgreSQL, the stand-ins for
--- Supabase's auth and storage helpers (sql/00_supabase_compat.sql), which
--- every role calls, unpinned as Supabase's own are (the lint skips those
--- schemas).
+-- Only public and arcanea: on bare PostgreSQL the extension also owns the
+-- stand-ins for Supabase's auth and storage helpers (sql/00_supabase_compat.sql),
+-- which every role calls and which are unpinned, as Supabase's own are; the
+-- lint skips those schemas.
 SELECT is_empty($$SELECT signature::text || ' by ' || r FROM ext_functions,
                          unnest(ARRAY['anon', 'authenticated', 'service_role']) r
                    WHERE schema IN ('public', 'arcanea')
