@@ -5,10 +5,12 @@
 BEGIN;
 SELECT plan(44);
 
--- The extension's functions, with their schema and name.
+-- The extension's functions, with their schema and name, and whether each
+-- pins its search_path (a SET search_path clause).
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, n.nspname AS schema, p.proname AS name, p.oid::regprocedure AS signature,
-       p.prosecdef, p.proconfig, p.proacl, p.proowner
+       p.prosecdef, p.proacl, p.proowner,
+       EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%') AS pins_search_path
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
@@ -45,7 +47,7 @@ SELECT is_empty($$SELECT signature::text FROM ext_functions
                    WHERE schema = 'public' AND NOT has_function_privilege('service_role', oid, 'EXECUTE')$$,
                 'public: service_role may execute every extension function');
 SELECT is_empty($$SELECT signature::text FROM ext_functions
-                   WHERE prosecdef AND NOT EXISTS (SELECT 1 FROM unnest(proconfig) c WHERE c LIKE 'search_path=%')$$,
+                   WHERE prosecdef AND NOT pins_search_path$$,
                 'every SECURITY DEFINER function of the extension pins its search_path');
 -- The functions that leave search_path unpinned (splinter's
 -- function_search_path_mutable; why each does: docs/operations.md, "Supabase's
@@ -58,7 +60,7 @@ SELECT is_empty($$SELECT signature::text FROM ext_functions
 SELECT is_empty($$SELECT signature::text || ' by ' || r FROM ext_functions,
                          unnest(ARRAY['anon', 'authenticated', 'service_role']) r
                    WHERE schema IN ('public', 'arcanea')
-                     AND NOT EXISTS (SELECT 1 FROM unnest(proconfig) c WHERE c LIKE 'search_path=%')
+                     AND NOT pins_search_path
                      AND has_function_privilege(r, oid, 'EXECUTE')$$,
                 'no API role may execute a function of public or arcanea that leaves its search_path unpinned');
 
